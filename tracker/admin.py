@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Country, Desk, Organization, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Preferences"), {"fields": ("language",)}),
+    )
+    list_display = ("username", "email", "first_name", "last_name", "is_active")
+    list_filter = ("is_active", "is_staff", "groups")
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_en", "name_zh", "region", "bri_joined_on")
+    list_filter = ("region",)
+    search_fields = ("code", "name_en", "name_zh")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name_en", "name_zh", "kind", "country")
+    list_filter = ("kind",)
+    search_fields = ("name_en", "name_zh")
+    autocomplete_fields = ("country",)
+
+
+@admin.register(Desk)
+class DeskAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_en", "name_zh", "region", "chief")
+    filter_horizontal = ("members",)
+    autocomplete_fields = ("chief",)

@@ -1,0 +1,19 @@
+from django.db import migrations
+
+ROLES = ["desk_officer", "division_chief", "leadership", "administrator", "viewer"]
+
+
+def create(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+def remove(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("tracker", "0002_load_countries"), ("auth", "0012_alter_user_first_name_max_length")]
+
+    operations = [migrations.RunPython(create, remove)]

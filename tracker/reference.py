@@ -1,0 +1,49 @@
+"""ISO 3166-1 countries from pycountry, with Chinese names from its zh_CN catalogue
+and regions from the world-countries data package (see tracker/data)."""
+
+import gettext
+import json
+from pathlib import Path
+
+import pycountry
+
+REGIONS_FILE = Path(__file__).resolve().parent / "data" / "country-regions.json"
+
+
+def country_rows() -> list[dict]:
+    zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
+    regions = json.loads(REGIONS_FILE.read_text())
+    rows = []
+    for country in pycountry.countries:
+        english = getattr(country, "common_name", None) or country.name
+        chinese = zh.gettext(english)
+        if chinese == english:
+            chinese = zh.gettext(country.name)
+        rows.append(
+            {
+                "code": country.alpha_3,
+                "alpha2": country.alpha_2,
+                "name_en": english,
+                "name_zh": chinese,
+                "region": regions[country.alpha_3],
+            }
+        )
+    return rows
+
+
+def load_countries(country_model) -> int:
+    """Create or update every country; returns how many there are."""
+    rows = country_rows()
+    existing = set(country_model.objects.values_list("code", flat=True))
+    country_model.objects.bulk_create(
+        [country_model(**row) for row in rows if row["code"] not in existing]
+    )
+    for row in rows:
+        if row["code"] in existing:
+            country_model.objects.filter(code=row["code"]).update(
+                alpha2=row["alpha2"],
+                name_en=row["name_en"],
+                name_zh=row["name_zh"],
+                region=row["region"],
+            )
+    return len(rows)

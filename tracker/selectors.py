@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.db import connection
+
+
+def health_status() -> dict:
+    """Database and broker reachability, for /healthz."""
+    status: dict = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        status["database"] = "ok"
+    except Exception as exc:
+        status["database"] = f"error: {exc.__class__.__name__}"
+    if not settings.REDIS_URL:
+        status["broker"] = "not configured (tasks run in-process)"
+    else:
+        import redis
+
+        try:
+            client = redis.Redis.from_url(
+                settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+            )
+            client.ping()
+            status["broker"] = "ok"
+        except redis.RedisError as exc:
+            status["broker"] = f"error: {exc.__class__.__name__}"
+    status["healthy"] = all(
+        not str(value).startswith("error") for value in status.values()
+    )
+    return status

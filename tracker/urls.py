@@ -12,6 +12,9 @@ tracker_patterns = [
 
 urlpatterns = [
     path("", include((tracker_patterns, "tracker"))),
+    path("documents/", include("agreements.urls")),
+    path("projects/", include("projects.urls")),
+    path("workflows/", include("workflows.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

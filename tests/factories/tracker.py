@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 
 from tracker.models import Country, Desk, Organization, User
 
-__all__ = ["DeskFactory", "OrganizationFactory", "UserFactory", "country"]
+__all__ = ["PASSWORD", "DeskFactory", "OrganizationFactory", "UserFactory", "country"]
 
 PASSWORD = "correct horse battery staple"
 

@@ -16,9 +16,10 @@ $(STAMP): requirements.lock
 install: $(STAMP)
 
 run: install
+	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py run_embedded
+	@eval "$$($(SERVICES) --exports --redis-only)" && $(PY) manage.py run_embedded
 
 test: install
 	@eval "$$($(SERVICES) --exports)" && \

@@ -50,6 +50,10 @@ lock:
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
 	  --generate-hashes --quiet -o requirements.lock
 
+# The production setup on this machine: gunicorn, a Celery worker and beat.
+serve: install
+	$(PY) -m tracker.serve
+
 # Refreshes the vendored front-end assets and data from the npm registry.
 vendor:
 	$(PY) -m tracker.vendor

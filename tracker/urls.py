@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import auth, views
 
 tracker_patterns = [
     path("", views.home, name="home"),
@@ -16,8 +16,8 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("workflows/", include("workflows.urls")),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(),
@@ -30,3 +30,5 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "tracker.views.permission_denied"

@@ -6,6 +6,7 @@ Nothing is fetched at run time.
 """
 
 import json
+import re
 import shutil
 import subprocess
 import tarfile
@@ -51,6 +52,21 @@ PACKAGES = {
 REGIONS_PACKAGE = "world-countries@5.1.0"
 
 
+# Source maps are not shipped; a reference to a missing map would break
+# collectstatic's manifest, so the reference is dropped from the copy.
+SOURCE_MAP = re.compile(
+    r"\n?(//# sourceMappingURL=\S+|/\*# sourceMappingURL=\S+ \*/)\s*$"
+)
+
+
+def copy_asset(source: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.suffix in {".js", ".css"}:
+        dest.write_text(SOURCE_MAP.sub("\n", source.read_text()))
+    else:
+        shutil.copyfile(source, dest)
+
+
 def npm_pack(spec: str, workdir: Path) -> Path:
     """Download one package tarball and unpack it; return its folder."""
     name = subprocess.run(
@@ -71,9 +87,7 @@ def refresh() -> None:
         for spec, files in PACKAGES.items():
             package = npm_pack(spec, workdir)
             for source, dest in files.items():
-                out = STATIC / dest
-                out.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(package / source, out)
+                copy_asset(package / source, STATIC / dest)
             (STATIC / Path(next(iter(files.values()))).parent / "VERSION").write_text(
                 spec + "\n"
             )

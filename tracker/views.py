@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from .auth import client_address
+from .auth import logger as security_logger
 from .forms import PreferencesForm
 from .selectors import health_status
 
@@ -63,3 +65,15 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your preferences were saved."))
         return redirect("tracker:preferences")
     return render(request, "tracker/preferences.html", {"form": form})
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page, with an audit line for each refusal."""
+    security_logger.warning(
+        "event=permission_denied user=%s address=%s method=%s path=%s",
+        request.user.get_username() if request.user.is_authenticated else "-",
+        client_address(request),
+        request.method,
+        request.path,
+    )
+    return render(request, "403.html", status=403)

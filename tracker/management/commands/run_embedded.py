@@ -38,6 +38,7 @@ class Command(BaseCommand):
                     "worker",
                     "--beat",
                     "--loglevel=INFO",
+                    "--schedule=var/celerybeat-schedule",
                     "--concurrency=1",
                 ]
             )

@@ -1,1 +1,434 @@
-from django.db import models  # noqa: F401
+"""Milestone projects, their organisations, milestones and progress reports.
+
+Health (latest RAG, worst slippage, staleness) is computed in the database by
+``ProjectQuerySet.with_health``; nothing about it is stored.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import (
+    Case,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import LessThan
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from tracker.models import BilingualNameMixin, Country, Desk, Organization
+from tracker.permissions import DeskScopedQuerySet
+from workflows.permissions import desk_editor_or_leadership
+
+STALE_AFTER_DAYS = 30
+
+
+class Sector(models.TextChoices):
+    """AidData's sector groups (OECD CRS), stored by a short code."""
+
+    EDUCATION = "education", _("Education")
+    HEALTH = "health", _("Health")
+    POPULATION = "population", _("Population and reproductive health")
+    WATER = "water", _("Water supply and sanitation")
+    GOVERNMENT = "government", _("Government and civil society")
+    SOCIAL = "social", _("Other social infrastructure and services")
+    TRANSPORT = "transport", _("Transport and storage")
+    COMMUNICATIONS = "communications", _("Communications")
+    ENERGY = "energy", _("Energy")
+    BANKING = "banking", _("Banking and financial services")
+    BUSINESS = "business", _("Business and other services")
+    AGRICULTURE = "agriculture", _("Agriculture, forestry, fishing")
+    INDUSTRY = "industry", _("Industry, mining, construction")
+    TRADE = "trade", _("Trade policies and regulations")
+    ENVIRONMENT = "environment", _("General environmental protection")
+    MULTISECTOR = "multisector", _("Other multisector")
+    BUDGET_SUPPORT = "budget_support", _("General budget support")
+    FOOD_AID = "food_aid", _("Food aid and food security")
+    COMMODITY_AID = "commodity_aid", _("Non-food commodity assistance")
+    DEBT = "debt", _("Action relating to debt")
+    EMERGENCY = "emergency", _("Emergency response")
+    RECONSTRUCTION = "reconstruction", _("Reconstruction, relief and rehabilitation")
+    DISASTER_PREVENTION = "disaster_prevention", _("Disaster prevention")
+    NGO_SUPPORT = "ngo_support", _("Support to non-governmental organisations")
+    UNSPECIFIED = "unspecified", _("Unallocated or unspecified")
+
+
+class Rag(models.TextChoices):
+    RED = "red", _("Red")
+    AMBER = "amber", _("Amber")
+    GREEN = "green", _("Green")
+
+
+def _slippage() -> ExpressionWrapper:
+    """How late a milestone is: (actual, else forecast, else baseline) − baseline."""
+    return ExpressionWrapper(
+        Coalesce(F("actual_date"), F("forecast_date"), F("baseline_date"))
+        - F("baseline_date"),
+        output_field=DurationField(),
+    )
+
+
+class ProjectQuerySet(DeskScopedQuerySet):
+    def with_health(self, today: datetime.date) -> ProjectQuerySet:
+        """Annotate latest log (RAG, date, percent), worst slippage, staleness
+        and overdue milestones, each as one subquery of the same SELECT."""
+        logs = ProgressLog.objects.filter(project=OuterRef("pk")).order_by(
+            "-reported_on", "-id"
+        )
+        worst = (
+            Milestone.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(worst=Max(_slippage()))
+            .values("worst")
+        )
+        stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+        return self.annotate(
+            latest_rag=Subquery(logs.values("rag")[:1]),
+            latest_reported_on=Subquery(logs.values("reported_on")[:1]),
+            latest_percent=Subquery(logs.values("percent_complete")[:1]),
+            worst_slippage=Subquery(worst, output_field=DurationField()),
+            has_overdue_milestone=Exists(
+                Milestone.objects.filter(project=OuterRef("pk")).overdue(today)
+            ),
+        ).annotate(
+            # A project never reported on is stale 30 days after it was created.
+            is_stale=Case(
+                When(
+                    LessThan(
+                        Coalesce(F("latest_reported_on"), TruncDate("created_at")),
+                        stale_before,
+                    ),
+                    status__in=Project.ACTIVE_STATUSES,
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+        )
+
+    def stale(self, today: datetime.date) -> ProjectQuerySet:
+        return self.with_health(today).filter(is_stale=True)
+
+    def active(self) -> ProjectQuerySet:
+        return self.filter(status__in=Project.ACTIVE_STATUSES)
+
+
+class Project(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
+    class Status(models.TextChoices):
+        PIPELINE = "pipeline", _("Pipeline")
+        IMPLEMENTATION = "implementation", _("Implementation")
+        COMPLETED = "completed", _("Completed")
+        SUSPENDED = "suspended", _("Suspended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE_STATUSES = (Status.PIPELINE, Status.IMPLEMENTATION)
+    TRANSITIONS = ("start_implementation", "complete", "suspend", "resume", "cancel")
+
+    name_en = models.CharField(_("name (English)"), max_length=500)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    sector = models.CharField(
+        _("sector"),
+        max_length=30,
+        choices=Sector.choices,
+        default=Sector.UNSPECIFIED,
+        db_index=True,
+    )
+    desk = models.ForeignKey(
+        Desk, verbose_name=_("desk"), on_delete=models.PROTECT, related_name="projects"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    flagship = models.BooleanField(_("flagship"), default=False, db_index=True)
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.PIPELINE,
+        protected=True,
+        db_index=True,
+    )
+    amount = models.DecimalField(
+        _("amount"), max_digits=20, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, blank=True, help_text=_("ISO 4217 code.")
+    )
+    amount_usd = models.DecimalField(
+        _("amount (constant 2021 USD)"),
+        max_digits=20,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        through="ProjectOrganization",
+        verbose_name=_("organisations"),
+        related_name="projects",
+        blank=True,
+    )
+    committed_on = models.DateField(_("commitment date"), null=True, blank=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    planned_completion = models.DateField(
+        _("planned completion"), null=True, blank=True
+    )
+    actual_completion = models.DateField(_("actual completion"), null=True, blank=True)
+    aiddata_record_id = models.PositiveIntegerField(
+        _("AidData record ID"), null=True, blank=True, unique=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en", "id"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        indexes = [
+            models.Index(fields=["desk", "status"], name="project_desk_status"),
+            models.Index(fields=["country", "status"], name="project_country_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.localized()
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.pk])
+
+    def resume_target(self) -> str:
+        """A suspended project resumes where it was: started or not."""
+        if self.actual_start:
+            return self.Status.IMPLEMENTATION
+        return self.Status.PIPELINE
+
+    @transition(
+        field=status,
+        source=Status.PIPELINE,
+        target=Status.IMPLEMENTATION,
+        permission=desk_editor_or_leadership,
+    )
+    def start_implementation(self) -> None:
+        """Work has started; the caller sets ``actual_start``."""
+
+    @transition(
+        field=status,
+        source=Status.IMPLEMENTATION,
+        target=Status.COMPLETED,
+        permission=desk_editor_or_leadership,
+    )
+    def complete(self) -> None:
+        """Completed; the caller sets ``actual_completion``."""
+
+    @transition(
+        field=status,
+        source=[Status.PIPELINE, Status.IMPLEMENTATION],
+        target=Status.SUSPENDED,
+        permission=desk_editor_or_leadership,
+    )
+    def suspend(self) -> None:
+        """Paused; a reason is required."""
+
+    @transition(
+        field=status,
+        source=Status.SUSPENDED,
+        target=RETURN_VALUE(Status.PIPELINE, Status.IMPLEMENTATION),
+        permission=desk_editor_or_leadership,
+    )
+    def resume(self) -> str:
+        return self.resume_target()
+
+    @transition(
+        field=status,
+        source=[Status.PIPELINE, Status.IMPLEMENTATION, Status.SUSPENDED],
+        target=Status.CANCELLED,
+        permission=desk_editor_or_leadership,
+    )
+    def cancel(self) -> None:
+        """Abandoned; a reason is required."""
+
+
+class ProjectOrganization(models.Model):
+    class Role(models.TextChoices):
+        FINANCIER = "financier", _("Financier")
+        IMPLEMENTING = "implementing", _("Implementing agency")
+        RECEIVING = "receiving", _("Receiving agency")
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="roles",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="project_roles",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["role", "organization__name_en"]
+        verbose_name = _("organisation in a project")
+        verbose_name_plural = _("organisations in projects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organization", "role"],
+                name="projectorganization_unique_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.get_role_display()})"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def with_slippage(self) -> MilestoneQuerySet:
+        return self.annotate(slippage=_slippage())
+
+    def open(self) -> MilestoneQuerySet:
+        return self.filter(actual_date__isnull=True)
+
+    def overdue(self, today: datetime.date) -> MilestoneQuerySet:
+        """Not reached, and the current estimate (or the baseline) has passed."""
+        return self.open().filter(
+            Q(forecast_date__lt=today)
+            | Q(forecast_date__isnull=True, baseline_date__lt=today)
+        )
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    baseline_date = models.DateField(
+        _("baseline date"), help_text=_("The date as first planned.")
+    )
+    forecast_date = models.DateField(
+        _("forecast date"),
+        null=True,
+        blank=True,
+        help_text=_("The current estimate."),
+    )
+    actual_date = models.DateField(
+        _("actual date"), null=True, blank=True, help_text=_("When it was reached.")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
+    )
+
+    objects = MilestoneQuerySet.as_manager()
+    history = HistoricalRecords(
+        verbose_name=_("historical milestone"), related_name="audit"
+    )
+
+    class Meta:
+        ordering = ["baseline_date", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        indexes = [
+            models.Index(
+                fields=["forecast_date"],
+                condition=Q(actual_date__isnull=True),
+                name="milestone_open_forecast",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def current_date(self) -> datetime.date:
+        return self.actual_date or self.forecast_date or self.baseline_date
+
+    @property
+    def slippage_days(self) -> int:
+        """Derived, never stored: positive when late against the baseline."""
+        return (self.current_date - self.baseline_date).days
+
+
+class ProgressLog(models.Model):
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="progress_logs",
+    )
+    reported_on = models.DateField(_("reported on"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="progress_logs",
+    )
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"), validators=[MaxValueValidator(100)]
+    )
+    rag = models.CharField(_("RAG rating"), max_length=5, choices=Rag.choices)
+    summary = models.TextField(_("summary"))
+    issues = models.TextField(_("issues and risks"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords(
+        verbose_name=_("historical progress log"), related_name="audit"
+    )
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        verbose_name = _("progress log")
+        verbose_name_plural = _("progress logs")
+        indexes = [
+            models.Index(
+                fields=["project", "-reported_on", "-id"], name="progresslog_latest"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent_complete__lte=100),
+                name="progresslog_percent_lte_100",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.reported_on}"

@@ -1,0 +1,281 @@
+"""State changes of projects, milestones and progress logs."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tracker.models import Organization
+from tracker.permissions import can_edit, can_edit_desk
+from workflows.models import TransitionLog
+from workflows.services import transition_run
+
+from .models import Milestone, ProgressLog, Project, ProjectOrganization
+from .permissions import can_rebaseline
+
+REASON_REQUIRED = ("suspend", "cancel")
+REBASELINE = "rebaseline"
+
+
+def _require_editor(user: Any, project: Project) -> None:
+    if not can_edit(user, project):
+        raise PermissionDenied
+
+
+def _set_many(project: Project, fields: dict[str, Any]) -> None:
+    agreements = fields.pop("agreements", None)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean(exclude=["status"])
+    project.save()
+    if agreements is not None:
+        project.agreements.set(agreements)
+
+
+def project_create(*, by: Any, **fields: Any) -> Project:
+    """Create a project on a desk the user edits; it starts in the pipeline."""
+    agreements = fields.pop("agreements", None)
+    project = Project(**fields)
+    _require_editor(by, project)
+    with transaction.atomic():
+        project.full_clean(exclude=["status"])
+        project.save()
+        if agreements:
+            project.agreements.set(agreements)
+    return project
+
+
+def project_update(*, project: Project, by: Any, **fields: Any) -> Project:
+    """Change a project's facts (not its status, which moves by transitions)."""
+    _require_editor(by, project)
+    fields.pop("status", None)
+    new_desk = fields.get("desk")
+    if new_desk is not None and not can_edit_desk(by, new_desk.pk):
+        raise PermissionDenied
+    with transaction.atomic():
+        _set_many(project, fields)
+    return project
+
+
+def project_transition(
+    *,
+    project: Project,
+    transition: str,
+    by: Any,
+    comment: str = "",
+    on: datetime.date | None = None,
+) -> TransitionLog:
+    """Run a status transition, logged with who, when and why.
+
+    ``suspend`` and ``cancel`` need a reason; ``start_implementation`` and
+    ``complete`` record ``on`` as the actual start or completion date.
+    """
+    if transition not in Project.TRANSITIONS:
+        raise ValidationError(_("Unknown action."))
+    comment = comment.strip()
+
+    def guard() -> dict[str, str]:
+        errors = {}
+        if transition in REASON_REQUIRED and not comment:
+            errors["comment"] = _("Give a reason.")
+        if transition in ("start_implementation", "complete") and on is None:
+            errors["on"] = _("Give the date.")
+        return errors
+
+    if transition == "start_implementation" and on is not None:
+        project.actual_start = on
+    if transition == "complete" and on is not None:
+        project.actual_completion = on
+    return transition_run(
+        instance=project, transition=transition, by=by, comment=comment, guard=guard
+    )
+
+
+def project_add_organization(
+    *, project: Project, organization: Organization, role: str, by: Any
+) -> ProjectOrganization:
+    _require_editor(by, project)
+    link, _created = ProjectOrganization.objects.get_or_create(
+        project=project, organization=organization, role=role
+    )
+    return link
+
+
+def project_remove_organization(*, link: ProjectOrganization, by: Any) -> None:
+    _require_editor(by, link.project)
+    link.delete()
+
+
+def milestone_create(
+    *,
+    project: Project,
+    by: Any,
+    title: str,
+    baseline_date: datetime.date,
+    forecast_date: datetime.date | None = None,
+    actual_date: datetime.date | None = None,
+    owner: Any = None,
+) -> Milestone:
+    _require_editor(by, project)
+    milestone = Milestone(
+        project=project,
+        title=title,
+        baseline_date=baseline_date,
+        forecast_date=forecast_date or baseline_date,
+        actual_date=actual_date,
+        owner=owner,
+    )
+    milestone._history_user = by
+    milestone.save()
+    return milestone
+
+
+def milestone_update(
+    *,
+    milestone: Milestone,
+    by: Any,
+    title: str,
+    forecast_date: datetime.date | None,
+    actual_date: datetime.date | None,
+    owner: Any = None,
+) -> Milestone:
+    """Change the estimate, the actual date, title or owner; never the baseline."""
+    _require_editor(by, milestone.project)
+    milestone.title = title
+    milestone.forecast_date = forecast_date
+    milestone.actual_date = actual_date
+    milestone.owner = owner
+    milestone._history_user = by
+    milestone.save()
+    return milestone
+
+
+def milestone_rebaseline(
+    *, milestone: Milestone, by: Any, baseline_date: datetime.date, reason: str
+) -> Milestone:
+    """Move a milestone's baseline: leadership only, with a reason.
+
+    The change is kept in the milestone's history and logged on the project's
+    transition log (state unchanged) in the same transaction.
+    """
+    project = milestone.project
+    if not can_rebaseline(by, project):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason.")})
+    old = milestone.baseline_date
+    with transaction.atomic():
+        milestone.baseline_date = baseline_date
+        milestone._history_user = by
+        milestone._change_reason = reason[:100]
+        milestone.save()
+        TransitionLog.objects.create(
+            content_type=ContentType.objects.get_for_model(project),
+            object_id=project.pk,
+            transition=REBASELINE,
+            source=project.status,
+            target=project.status,
+            by=by,
+            comment=_("“%(title)s”: baseline %(old)s → %(new)s. Reason: %(reason)s")
+            % {
+                "title": milestone.title,
+                "old": old.isoformat(),
+                "new": baseline_date.isoformat(),
+                "reason": reason,
+            },
+        )
+    return milestone
+
+
+def project_log_progress(
+    *,
+    project: Project,
+    by: Any,
+    reported_on: datetime.date,
+    percent_complete: int,
+    rag: str,
+    summary: str,
+    issues: str = "",
+    next_steps: str = "",
+) -> ProgressLog:
+    """Add a dated progress report by an officer of the project's desk."""
+    _require_editor(by, project)
+    log = ProgressLog(
+        project=project,
+        reported_on=reported_on,
+        author=by,
+        percent_complete=percent_complete,
+        rag=rag,
+        summary=summary,
+        issues=issues,
+        next_steps=next_steps,
+    )
+    log.full_clean()
+    log._history_user = by
+    log.save()
+    return log
+
+
+CORRECTABLE = (
+    "reported_on",
+    "percent_complete",
+    "rag",
+    "summary",
+    "issues",
+    "next_steps",
+)
+
+
+def progress_log_correct(
+    *, log: ProgressLog, by: Any, reason: str, **fields: Any
+) -> ProgressLog:
+    """Correct a progress log; the earlier version and the reason stay on record."""
+    _require_editor(by, log.project)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason for the correction.")})
+    for name in CORRECTABLE:
+        if name in fields:
+            setattr(log, name, fields[name])
+    log.full_clean()
+    log._history_user = by
+    log._change_reason = reason[:100]
+    log.save()
+    return log
+
+
+def organizations_find_or_create(
+    *, names: Iterable[tuple[str, str, Any]]
+) -> dict[str, Organization]:
+    """Organisations by English name (case-insensitive), created once when new.
+
+    ``names`` holds (name, kind, country) triples; the first kind seen for a new
+    name is used.
+    """
+    wanted: dict[str, tuple[str, str, Any]] = {}
+    for name, kind, country in names:
+        wanted.setdefault(name.casefold(), (name, kind, country))
+    if not wanted:
+        return {}
+    found: dict[str, Organization] = {}
+    for org in Organization.objects.filter(name_en__in=[v[0] for v in wanted.values()]):
+        found.setdefault(org.name_en.casefold(), org)
+    missing = [
+        Organization(name_en=name, kind=kind, country=country)
+        for key, (name, kind, country) in wanted.items()
+        if key not in found
+    ]
+    if missing:
+        Organization.objects.bulk_create(missing, ignore_conflicts=True)
+        for org in Organization.objects.filter(
+            name_en__in=[o.name_en for o in missing]
+        ):
+            found.setdefault(org.name_en.casefold(), org)
+    return found

@@ -1,0 +1,284 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tracker.models import Desk, Organization
+from tracker.permissions import editable_desks
+
+from .models import Milestone, ProgressLog, Project, ProjectOrganization
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs={"class": "form-control", **(attrs or {})})
+        self.format = "%Y-%m-%d"
+
+
+class AutocompleteSelect(forms.Select):
+    """A select that renders only its chosen options; the rest are searched
+    through ``url`` (static/js/tracker.js), so no page lists thousands."""
+
+    def __init__(self, url: str, attrs: dict | None = None) -> None:
+        self.url = url
+        super().__init__(attrs={"class": "form-select", **(attrs or {})})
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
+        attrs = {**(attrs or {}), "data-autocomplete": str(self.url)}
+        return super().get_context(name, value, attrs)
+
+    def optgroups(self, name: str, value: list, attrs: dict | None = None) -> list:
+        chosen = [v for v in value if v not in (None, "")]
+        groups = []
+        if not self.allow_multiple_selected:
+            groups.append((None, [self.create_option(name, "", "", False, 0)], 0))
+        queryset = getattr(self.choices, "queryset", None)
+        if chosen and queryset is not None:
+            for index, obj in enumerate(queryset.filter(pk__in=chosen), start=1):
+                option = self.create_option(
+                    name, str(obj.pk), str(obj), True, index, attrs=None
+                )
+                groups.append((None, [option], index))
+        return groups
+
+
+class AutocompleteSelectMultiple(AutocompleteSelect):
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        getter = getattr(data, "getlist", None)
+        return getter(name) if getter else data.get(name)
+
+    def format_value(self, value: Any) -> list[str]:
+        if value is None:
+            return []
+        if not isinstance(value, (list, tuple)):
+            value = [value]
+        return [str(v) for v in value if v is not None]
+
+
+COUNTRY_LOOKUP = reverse_lazy("projects:lookup_countries")
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "name_en",
+            "name_zh",
+            "description",
+            "country",
+            "sector",
+            "desk",
+            "officer",
+            "flagship",
+            "amount",
+            "currency",
+            "amount_usd",
+            "committed_on",
+            "planned_start",
+            "actual_start",
+            "planned_completion",
+            "actual_completion",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "committed_on": DateInput(),
+            "planned_start": DateInput(),
+            "actual_start": DateInput(),
+            "planned_completion": DateInput(),
+            "actual_completion": DateInput(),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        desks = editable_desks(user)
+        self.fields["desk"].queryset = desks
+        self.fields["officer"].queryset = (
+            get_user_model()
+            .objects.filter(Q(desks__in=desks) | Q(desks_led__in=desks))
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+        self.fields["country"].widget = AutocompleteSelect(f"{COUNTRY_LOOKUP}?any=1")
+        self.fields["country"].widget.choices = self.fields["country"].choices
+        if "agreements" in self.fields:
+            self.fields["agreements"].widget.choices = self.fields["agreements"].choices
+        _style(self)
+
+    def clean_currency(self) -> str:
+        return (self.cleaned_data.get("currency") or "").upper()
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class ProgressLogForm(forms.ModelForm):
+    class Meta:
+        model = ProgressLog
+        fields = [
+            "reported_on",
+            "percent_complete",
+            "rag",
+            "summary",
+            "issues",
+            "next_steps",
+        ]
+        widgets = {
+            "reported_on": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "issues": forms.Textarea(attrs={"rows": 2}),
+            "next_steps": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["reported_on"].initial = timezone.localdate()
+        self.fields["percent_complete"].widget.attrs.update({"min": 0, "max": 100})
+        _style(self)
+
+    def clean_reported_on(self):
+        value = self.cleaned_data["reported_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("A report cannot be dated in the future."))
+        return value
+
+
+class ProgressLogCorrectionForm(ProgressLogForm):
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=100,
+        help_text=_("Kept with the earlier version in the project's history."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+def _owners(project: Project) -> Any:
+    return (
+        get_user_model()
+        .objects.filter(Q(desks=project.desk_id) | Q(desks_led=project.desk_id))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "baseline_date", "forecast_date", "owner"]
+        widgets = {"baseline_date": DateInput(), "forecast_date": DateInput()}
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _owners(project)
+        self.fields["forecast_date"].help_text = _(
+            "The current estimate; leave empty to use the baseline."
+        )
+        _style(self)
+
+
+class MilestoneUpdateForm(forms.ModelForm):
+    """Everything but the baseline, which only leadership re-baselines."""
+
+    class Meta:
+        model = Milestone
+        fields = ["title", "forecast_date", "actual_date", "owner"]
+        widgets = {"forecast_date": DateInput(), "actual_date": DateInput()}
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _owners(project)
+        _style(self)
+
+
+class RebaselineForm(forms.Form):
+    baseline_date = forms.DateField(label=_("New baseline date"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment or reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+    on = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class OrganizationRoleForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.all()
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=ProjectOrganization.Role.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        field.widget = AutocompleteSelect(reverse_lazy("projects:lookup_organizations"))
+        field.widget.choices = field.choices
+        _style(self)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("AidData file (CSV or XLSX)"),
+        help_text=_(
+            "Global Chinese Development Finance 3.0 layout; the column order does "
+            "not matter."
+        ),
+    )
+    desk = forms.ModelChoiceField(
+        label=_("Desk"),
+        queryset=Desk.objects.all(),
+        required=False,
+        empty_label=_("The desk of each country's region"),
+        help_text=_("Desk for new projects."),
+    )
+    skip_invalid = forms.BooleanField(
+        label=_("Skip invalid rows and import the rest"), required=False
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check and report, save nothing"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        return upload

@@ -1,0 +1,166 @@
+"""Reads for project lists, the detail page and its history."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from tracker.models import Country
+from tracker.permissions import get_for_user
+from workflows.models import TransitionLog
+
+from .models import Milestone, ProgressLog, Project, ProjectOrganization
+
+RECENT_LOGS = 20
+
+
+def project_list(*, user: Any, today: datetime.date) -> Any:
+    """Projects the user may see, with health, ready for a table."""
+    return (
+        Project.objects.visible_to(user)
+        .with_health(today)
+        .select_related("country", "desk", "officer")
+    )
+
+
+def project_get(
+    *, user: Any, pk: int, write: bool = False, today: datetime.date | None = None
+) -> Project:
+    """One project the user may see (404) and, with ``write``, change (403)."""
+    queryset = Project.objects.select_related("country", "desk", "officer")
+    if today is not None:
+        queryset = queryset.with_health(today)
+    return get_for_user(queryset, user, write=write, pk=pk)
+
+
+def project_detail_parts(*, project: Project, user: Any) -> dict[str, Any]:
+    """Everything the detail page shows besides the project, one query each."""
+    organizations = list(
+        ProjectOrganization.objects.filter(project=project).select_related(
+            "organization"
+        )
+    )
+    milestones = list(
+        Milestone.objects.filter(project=project)
+        .with_slippage()
+        .select_related("owner")
+        .order_by("baseline_date", "id")
+    )
+    logs = list(
+        ProgressLog.objects.filter(project=project)
+        .select_related("author")
+        .order_by("-reported_on", "-id")[:RECENT_LOGS]
+    )
+    return {
+        "organizations": organizations,
+        "milestones": milestones,
+        "logs": logs,
+        "agreements": project_agreements(project=project, user=user),
+    }
+
+
+def project_agreements(*, project: Project, user: Any) -> list[Any]:
+    """The documents underpinning the project that the user may see."""
+    manager = project.agreements
+    queryset = manager.all()
+    if hasattr(queryset, "visible_to"):
+        queryset = queryset.visible_to(user)
+    return list(queryset)
+
+
+def milestone_timeline(milestones: list[Milestone]) -> dict[str, Any]:
+    """Chart data: one row per milestone with its three dates (ISO strings)."""
+
+    def iso(value: datetime.date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "titles": [m.title for m in milestones],
+        "baseline": [iso(m.baseline_date) for m in milestones],
+        "forecast": [iso(m.forecast_date) for m in milestones],
+        "actual": [iso(m.actual_date) for m in milestones],
+    }
+
+
+def project_history(*, project: Project) -> list[dict[str, Any]]:
+    """Status changes, re-baselines and audited edits of milestones and logs,
+    newest first."""
+    entries: list[dict[str, Any]] = []
+    for log in TransitionLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Project), object_id=project.pk
+    ).select_related("by"):
+        entries.append(
+            {
+                "at": log.at,
+                "by": log.by,
+                "kind": "transition",
+                "what": log.transition,
+                "source": log.source,
+                "target": log.target,
+                "comment": log.comment,
+            }
+        )
+    for model, kind in ((Milestone, "milestone"), (ProgressLog, "progress")):
+        fields = [f for f in model._meta.concrete_fields if f.name not in SKIP]
+        previous: dict[int, Any] = {}
+        history = (
+            model.history.filter(project_id=project.pk)
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+        )
+        for record in history:
+            before = previous.get(record.id)
+            changes = []
+            if before is not None:
+                changes = [
+                    (str(f.verbose_name), getattr(before, f.attname), value)
+                    for f in fields
+                    if (value := getattr(record, f.attname))
+                    != getattr(before, f.attname)
+                ]
+            previous[record.id] = record
+            entries.append(
+                {
+                    "at": record.history_date,
+                    "by": record.history_user,
+                    "kind": kind,
+                    "what": record.get_history_type_display(),
+                    "object": _label(record),
+                    "changes": changes,
+                    "comment": record.history_change_reason or "",
+                }
+            )
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries
+
+
+SKIP = {"id", "project", "created_at"}
+
+
+def _label(record: Any) -> str:
+    return getattr(record, "title", None) or str(getattr(record, "reported_on", ""))
+
+
+def countries_for_lookup(*, user: Any, query: str, limit: int = 20) -> list[Country]:
+    """Countries matching ``query`` that have projects the user may see."""
+    visible = Project.objects.visible_to(user).values("country_id")
+    queryset = Country.objects.filter(code__in=visible)
+    return _match_countries(queryset, query, limit)
+
+
+def countries_any(*, query: str, limit: int = 20) -> list[Country]:
+    return _match_countries(Country.objects.all(), query, limit)
+
+
+def _match_countries(queryset: Any, query: str, limit: int) -> list[Country]:
+    query = query.strip()
+    if query:
+        queryset = queryset.filter(
+            Q(name_en__icontains=query)
+            | Q(name_zh__icontains=query)
+            | Q(code__iexact=query)
+        )
+    return list(queryset.order_by("name_en")[:limit])

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import django_tables2 as tables
+import tablib
+from django.http import HttpResponse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Project, Rag
+
+RAG_CLASSES = {"red": "danger", "amber": "warning", "green": "success"}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def rag_badge(value: str | None, label: str) -> str:
+    if not value:
+        return format_html('<span class="text-body-secondary">{}</span>', _("none"))
+    return format_html(
+        '<span class="badge text-bg-{}">{}</span>', RAG_CLASSES[value], label
+    )
+
+
+def days(value: datetime.timedelta | int | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.timedelta):
+        return value.days
+    # SQLite hands back durations as microseconds.
+    return int(value) // 86_400_000_000
+
+
+class ProjectTable(tables.Table):
+    name_en = tables.Column(verbose_name=_("Project"), linkify=True)
+    country = tables.Column(verbose_name=_("Country"), order_by=("country__name_en",))
+    sector = tables.Column(verbose_name=_("Sector"))
+    desk = tables.Column(verbose_name=_("Desk"), order_by=("desk__code",))
+    status = tables.Column(verbose_name=_("Status"))
+    latest_rag = tables.Column(verbose_name=_("Health"))
+    worst_slippage = tables.Column(verbose_name=_("Worst slippage (days)"))
+    is_stale = tables.BooleanColumn(verbose_name=_("Stale"))
+    latest_reported_on = tables.DateColumn(verbose_name=_("Last report"), short=True)
+    amount_usd = tables.Column(verbose_name=_("USD (2021)"))
+    flagship = tables.BooleanColumn(verbose_name=_("Flagship"))
+    aiddata_record_id = tables.Column(verbose_name=_("AidData ID"))
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+        sequence = (
+            "name_en",
+            "country",
+            "sector",
+            "desk",
+            "status",
+            "latest_rag",
+            "worst_slippage",
+            "is_stale",
+            "latest_reported_on",
+            "amount_usd",
+            "flagship",
+            "aiddata_record_id",
+        )
+        order_by = ("name_en",)
+        empty_text = _("No projects match.")
+
+    def render_name_en(self, record: Project) -> str:
+        return record.localized()
+
+    def render_latest_rag(self, value: str) -> str:
+        return rag_badge(value, Rag(value).label)
+
+    def render_worst_slippage(self, value: Any) -> Any:
+        return days(value)
+
+    def value_worst_slippage(self, value: Any) -> Any:
+        return days(value)
+
+    def render_amount_usd(self, value: Any) -> str:
+        return f"{value:,.0f}"
+
+    def value_name_en(self, record: Project) -> str:
+        return record.localized()
+
+    def value_latest_rag(self, value: str | None) -> str:
+        return value or ""
+
+
+def neutralise(value: Any) -> Any:
+    """Stop spreadsheet programs reading a text cell as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def export_response(table: tables.Table, fmt: str, filename: str) -> HttpResponse:
+    rows = iter(table.as_values())
+    headers = [str(h) for h in next(rows)]
+    dataset = tablib.Dataset(headers=headers)
+    for row in rows:
+        dataset.append([neutralise(cell) for cell in row])
+    if fmt == "xlsx":
+        content = dataset.export("xlsx")
+        content_type = (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        content = "\ufeff" + dataset.export("csv")
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

@@ -1,0 +1,365 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_filters.views import FilterView
+from django_fsm import ConcurrentTransition
+from django_tables2 import SingleTableMixin
+from django_tables2.paginators import LazyPaginator
+
+from tracker.models import Organization
+from tracker.permissions import can_create, can_edit
+from workflows.services import transitions_for_user
+
+from . import selectors, services
+from .filters import ProjectFilter
+from .forms import (
+    ImportForm,
+    MilestoneForm,
+    MilestoneUpdateForm,
+    OrganizationRoleForm,
+    ProgressLogCorrectionForm,
+    ProgressLogForm,
+    ProjectForm,
+    RebaselineForm,
+    TransitionForm,
+)
+from .importer import import_aiddata
+from .models import Milestone, ProgressLog, Project, ProjectOrganization
+from .permissions import can_import, can_rebaseline
+from .tables import ProjectTable, days, export_response
+
+EXPORT_FORMATS = ("csv", "xlsx")
+TRANSITION_LABELS = {
+    "start_implementation": _("Start implementation"),
+    "complete": _("Mark completed"),
+    "suspend": _("Suspend"),
+    "resume": _("Resume"),
+    "cancel": _("Cancel project"),
+}
+
+
+class ProjectListView(SingleTableMixin, FilterView):
+    table_class = ProjectTable
+    filterset_class = ProjectFilter
+    template_name = "projects/project_list.html"
+    table_pagination = {"paginator_class": LazyPaginator, "per_page": 50}
+
+    def get_queryset(self):
+        return selectors.project_list(
+            user=self.request.user, today=timezone.localdate()
+        )
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("_export")
+        if fmt in EXPORT_FORMATS:
+            self.filterset = self.get_filterset(self.get_filterset_class())
+            self.object_list = (
+                self.filterset.qs if self.filterset.is_valid() else self.get_queryset()
+            )
+            table = self.get_table(**self.get_table_kwargs())
+            stamp = timezone.localdate().isoformat()
+            return export_response(table, fmt, f"projects-{stamp}")
+        return super().get(request, *args, **kwargs)
+
+    def get_table_data(self):
+        if not self.filterset.is_valid():
+            return self.get_queryset().none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query"] = query.urlencode()
+        context["can_create"] = can_create(self.request.user)
+        context["can_import"] = can_import(self.request.user)
+        return context
+
+
+project_list = ProjectListView.as_view()
+
+
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    project = selectors.project_get(user=request.user, pk=pk, today=today)
+    parts = selectors.project_detail_parts(project=project, user=request.user)
+    editable = can_edit(request.user, project)
+    transitions = [
+        (name, TRANSITION_LABELS[name])
+        for name in transitions_for_user(project, Project.TRANSITIONS, request.user)
+    ]
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            **parts,
+            "worst_slippage": days(project.worst_slippage),
+            "timeline": json.dumps(selectors.milestone_timeline(parts["milestones"])),
+            "can_edit": editable,
+            "can_rebaseline": can_rebaseline(request.user, project),
+            "transitions": transitions,
+            "transition_form": TransitionForm(),
+            "log_form": ProgressLogForm() if editable else None,
+            "organization_form": OrganizationRoleForm() if editable else None,
+            "today": today,
+        },
+    )
+
+
+def project_create(request: HttpRequest) -> HttpResponse:
+    if not can_create(request.user):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The project was created."))
+            return redirect(project)
+    return render(
+        request, "projects/project_form.html", {"form": form, "project": None}
+    )
+
+
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk, write=True)
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        try:
+            services.project_update(project=project, by=request.user, **fields)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The project was saved."))
+            return redirect(project)
+    return render(
+        request, "projects/project_form.html", {"form": form, "project": project}
+    )
+
+
+def project_history(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "projects/project_history.html",
+        {"project": project, "entries": selectors.project_history(project=project)},
+    )
+
+
+@require_POST
+def project_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk)
+    if name not in Project.TRANSITIONS:
+        raise Http404
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The action was not done: check the form."))
+        return redirect(project)
+    try:
+        services.project_transition(
+            project=project,
+            transition=name,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            on=form.cleaned_data["on"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except ConcurrentTransition:
+        messages.error(
+            request,
+            _("Someone else changed this project's status first; nothing was done."),
+        )
+    else:
+        messages.success(
+            request,
+            _("Status is now “%(status)s”.") % {"status": project.get_status_display()},
+        )
+    return redirect(project)
+
+
+@require_POST
+def project_log_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk, write=True)
+    form = ProgressLogForm(request.POST)
+    if form.is_valid():
+        services.project_log_progress(
+            project=project, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Progress logged."))
+        return redirect(project)
+    return render(
+        request,
+        "projects/progresslog_form.html",
+        {"form": form, "project": project, "log": None},
+        status=400,
+    )
+
+
+def progress_log_correct(request: HttpRequest, pk: int, log_pk: int) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk, write=True)
+    log = get_object_or_404(ProgressLog, project=project, pk=log_pk)
+    form = ProgressLogCorrectionForm(request.POST or None, instance=log)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        reason = fields.pop("reason")
+        # The form wrote the new values onto ``log``; the service re-applies
+        # them with the reason so the audit record carries it.
+        services.progress_log_correct(log=log, by=request.user, reason=reason, **fields)
+        messages.success(request, _("The progress log was corrected."))
+        return redirect(project)
+    return render(
+        request,
+        "projects/progresslog_form.html",
+        {"form": form, "project": project, "log": log},
+    )
+
+
+def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk, write=True)
+    form = MilestoneForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        services.milestone_create(project=project, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Milestone added."))
+        return redirect(project)
+    return render(
+        request,
+        "projects/milestone_form.html",
+        {"form": form, "project": project, "milestone": None},
+    )
+
+
+def milestone_edit(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk, write=True)
+    milestone = get_object_or_404(Milestone, project=project, pk=milestone_pk)
+    form = MilestoneUpdateForm(
+        request.POST or None, instance=milestone, project=project
+    )
+    if request.method == "POST" and form.is_valid():
+        services.milestone_update(
+            milestone=milestone, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Milestone saved."))
+        return redirect(project)
+    return render(
+        request,
+        "projects/milestone_form.html",
+        {"form": form, "project": project, "milestone": milestone},
+    )
+
+
+def milestone_rebaseline(
+    request: HttpRequest, pk: int, milestone_pk: int
+) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk)
+    if not can_rebaseline(request.user, project):
+        raise PermissionDenied
+    milestone = get_object_or_404(Milestone, project=project, pk=milestone_pk)
+    form = RebaselineForm(
+        request.POST or None, initial={"baseline_date": milestone.baseline_date}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_rebaseline(
+                milestone=milestone, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The milestone was re-baselined."))
+            return redirect(project)
+    return render(
+        request,
+        "projects/milestone_rebaseline.html",
+        {"form": form, "project": project, "milestone": milestone},
+    )
+
+
+@require_POST
+def organization_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk, write=True)
+    form = OrganizationRoleForm(request.POST)
+    if form.is_valid():
+        services.project_add_organization(
+            project=project, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Organisation added."))
+    else:
+        messages.error(request, _("Choose an organisation and its role."))
+    return redirect(project)
+
+
+@require_POST
+def organization_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk, write=True)
+    link = get_object_or_404(ProjectOrganization, project=project, pk=link_pk)
+    services.project_remove_organization(link=link, by=request.user)
+    messages.success(request, _("Organisation removed."))
+    return redirect(project)
+
+
+def project_import(request: HttpRequest) -> HttpResponse:
+    """Upload an AidData file; the validation report is shown on the page."""
+    if not can_import(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = import_aiddata(
+            upload.read(),
+            filename=upload.name,
+            dry_run=form.cleaned_data["dry_run"],
+            skip_invalid=form.cleaned_data["skip_invalid"],
+            desk=form.cleaned_data["desk"],
+        )
+        if report.saved:
+            messages.success(request, report.summary())
+    return render(
+        request, "projects/project_import.html", {"form": form, "report": report}
+    )
+
+
+# Lookups for search-as-you-type selects ------------------------------------
+
+
+@require_GET
+def lookup_countries(request: HttpRequest) -> JsonResponse:
+    """Countries with projects the user may see; with ``any=1``, every country
+    (for officers choosing a project's country)."""
+    query = request.GET.get("q", "")[:100]
+    if request.GET.get("any") and can_create(request.user):
+        countries = selectors.countries_any(query=query)
+    else:
+        countries = selectors.countries_for_lookup(user=request.user, query=query)
+    return JsonResponse(
+        {"results": [{"value": c.pk, "text": str(c)} for c in countries]}
+    )
+
+
+@require_GET
+def lookup_organizations(request: HttpRequest) -> JsonResponse:
+    if not can_create(request.user):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()[:100]
+    organizations = Organization.objects.order_by("name_en")
+    if query:
+        organizations = organizations.filter(
+            Q(name_en__icontains=query) | Q(name_zh__icontains=query)
+        )
+    return JsonResponse(
+        {"results": [{"value": o.pk, "text": str(o)} for o in organizations[:20]]}
+    )

@@ -64,7 +64,9 @@ def project_detail_parts(*, project: Project, user: Any) -> dict[str, Any]:
 
 def project_agreements(*, project: Project, user: Any) -> list[Any]:
     """The documents underpinning the project that the user may see."""
-    manager = project.agreements
+    manager = getattr(project, "agreements", None)
+    if manager is None:
+        return []
     queryset = manager.all()
     if hasattr(queryset, "visible_to"):
         queryset = queryset.visible_to(user)

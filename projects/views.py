@@ -62,18 +62,14 @@ class ProjectListView(SingleTableMixin, FilterView):
         fmt = request.GET.get("_export")
         if fmt in EXPORT_FORMATS:
             self.filterset = self.get_filterset(self.get_filterset_class())
+            valid = not self.filterset.is_bound or self.filterset.is_valid()
             self.object_list = (
-                self.filterset.qs if self.filterset.is_valid() else self.get_queryset()
+                self.filterset.qs if valid else self.filterset.queryset.none()
             )
             table = self.get_table(**self.get_table_kwargs())
             stamp = timezone.localdate().isoformat()
             return export_response(table, fmt, f"projects-{stamp}")
         return super().get(request, *args, **kwargs)
-
-    def get_table_data(self):
-        if not self.filterset.is_valid():
-            return self.get_queryset().none()
-        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -558,7 +558,7 @@ def _existing(record_ids: Iterator[int]) -> dict[int, Project]:
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         for project in Project.objects.filter(aiddata_record_id__in=chunk).only(
-            "id", "aiddata_record_id", *IMPORTED_FIELDS
+            "id", "aiddata_record_id", "status", *IMPORTED_FIELDS
         ):
             found[project.aiddata_record_id] = project
     return found

@@ -1,6 +1,7 @@
 """Running FSM transitions with permission checks and an audit row."""
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -77,7 +78,7 @@ def transition_run(
     with transaction.atomic():
         method()
         instance.save()
-        return TransitionLog.objects.create(
+        log = TransitionLog.objects.create(
             content_type=ContentType.objects.get_for_model(instance),
             object_id=instance.pk,
             transition=transition,
@@ -86,6 +87,22 @@ def transition_run(
             by=by,
             comment=comment,
         )
+        transaction.on_commit(
+            partial(
+                _kick_notices,
+                log_id=log.pk,
+                model=instance._meta.label_lower,
+                transition=transition,
+            ),
+            robust=True,
+        )
+        return log
+
+
+def _kick_notices(**kwargs: Any) -> None:
+    from .notices import notices_kick
+
+    notices_kick(**kwargs)
 
 
 def _display(instance: models.Model, field_name: str) -> str:

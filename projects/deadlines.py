@@ -1,0 +1,61 @@
+"""Deadlines of milestone projects, registered with the reminder service."""
+
+import datetime
+
+from django.db.models import DateField, F, OuterRef, Subquery
+from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.utils.translation import gettext_lazy as _
+
+from workflows.deadlines import Category, deadline_source
+
+from .models import STALE_AFTER_DAYS, Milestone, ProgressLog, Project
+
+
+def _milestone_title(milestone: Milestone) -> str:
+    return f"{milestone.project} · {milestone}"
+
+
+@deadline_source(
+    "projects.milestone",
+    category=Category.PROJECTS,
+    label=_("Milestone forecast date"),
+    title=_milestone_title,
+    url=lambda milestone: milestone.project.get_absolute_url(),
+)
+def milestone_forecast(today: datetime.date):
+    """Milestones not yet reached, of projects still under way."""
+    return (
+        Milestone.objects.open()
+        .filter(project__status__in=Project.ACTIVE_STATUSES)
+        .select_related("project")
+        .annotate(
+            due_on=Coalesce("forecast_date", "baseline_date"),
+            due_officer_id=Coalesce("owner_id", "project__officer_id"),
+            due_desk_id=F("project__desk_id"),
+        )
+    )
+
+
+@deadline_source(
+    "projects.stale",
+    category=Category.PROJECTS,
+    label=_("Progress report due"),
+    lead_days=(7,),
+)
+def project_stale(today: datetime.date):
+    """Projects under way go stale 30 days after their latest progress log
+    (or their creation, when never reported on)."""
+    latest = (
+        ProgressLog.objects.filter(project=OuterRef("pk"))
+        .order_by("-reported_on", "-id")
+        .values("reported_on")[:1]
+    )
+    return Project.objects.active().annotate(
+        due_on=Cast(
+            Coalesce(Subquery(latest), TruncDate("created_at"))
+            + datetime.timedelta(days=STALE_AFTER_DAYS),
+            DateField(),
+        ),
+        due_officer_id=F("officer_id"),
+        due_desk_id=F("desk_id"),
+    )

@@ -1,0 +1,255 @@
+"""The registry of deadline sources and transition notices.
+
+Domain apps register theirs in their own ``deadlines.py``, which
+``WorkflowsConfig.ready()`` imports; this app imports no domain app.
+
+A deadline source is one small function ``(today) -> QuerySet`` of the open
+records that have the deadline, annotated with:
+
+- ``due_on``: the date that falls due;
+- ``due_officer_id``: the responsible person (NULL: the desk chief is);
+- ``due_desk_id``: the desk whose chief hears of escalations.
+
+Closed records are left out by the source. The reminder service narrows the
+QuerySet by date (and the calendar by person) in SQL, so a source's date
+should be an indexed column where it can::
+
+    @deadline_source(
+        "agreements.expiry", category=Category.DOCUMENTS, label=_("Expiry date")
+    )
+    def expiry(today):
+        return Agreement.objects.filter(state="in_force").annotate(
+            due_on=F("expires_on"),
+            due_officer_id=F("officer_id"),
+            due_desk_id=F("desk_id"),
+        )
+
+A transition notice names a model, the transitions that notify and a function
+``(instance, transition_log) -> iterable of users`` that says who hears.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils.functional import Promise
+
+from tracker.models import Role
+
+from .models import Category, ReminderRule, parse_day_list
+
+__all__ = [
+    "DEFAULT_CHIEF_AFTER_DAYS",
+    "DEFAULT_LEADERSHIP_AFTER_DAYS",
+    "DEFAULT_LEAD_DAYS",
+    "DEFAULT_OVERDUE_DAYS",
+    "Category",
+    "DeadlineSource",
+    "Registry",
+    "Schedule",
+    "TransitionNotice",
+    "deadline_source",
+    "leadership_users",
+    "registry",
+    "transition_notice",
+]
+
+DEFAULT_LEAD_DAYS = (30, 7, 1)
+DEFAULT_OVERDUE_DAYS = (1,)
+DEFAULT_CHIEF_AFTER_DAYS = 7
+DEFAULT_LEADERSHIP_AFTER_DAYS = 30
+
+Finder = Callable[[datetime.date], models.QuerySet]
+
+
+@dataclass(frozen=True)
+class DeadlineSource:
+    key: str
+    category: str
+    label: Promise | str
+    find: Finder
+    lead_days: tuple[int, ...] = DEFAULT_LEAD_DAYS
+    overdue_days: tuple[int, ...] = DEFAULT_OVERDUE_DAYS
+    # How an item is shown: its title and the page it links to.
+    title: Callable[[Any], str] = str
+    url: Callable[[Any], str] = field(default=lambda obj: obj.get_absolute_url())
+
+
+@dataclass(frozen=True)
+class TransitionNotice:
+    key: str
+    model: str  # app_label.modelname
+    transitions: frozenset[str]
+    category: str
+    label: Promise | str
+    recipients: Callable[[Any, Any], Iterable[Any]]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When one source's items are reminded, and to whom.
+
+    A step is a number of days before the due date (0: on the day) or, when
+    negative, after it. On a given day an item is at the latest step reached;
+    steps missed while nothing ran are not sent one by one: the latest covers
+    them.
+    """
+
+    lead_days: tuple[int, ...] = DEFAULT_LEAD_DAYS
+    overdue_days: tuple[int, ...] = DEFAULT_OVERDUE_DAYS
+    chief_after: int = DEFAULT_CHIEF_AFTER_DAYS
+    leadership_after: int = DEFAULT_LEADERSHIP_AFTER_DAYS
+    enabled: bool = True
+
+    @property
+    def horizon(self) -> int:
+        """How many days ahead the first reminder is sent."""
+        return max(self.lead_days, default=0)
+
+    @property
+    def overdue_steps(self) -> tuple[int, ...]:
+        """Days overdue that trigger a reminder, escalations included."""
+        steps = {d for d in self.overdue_days if d > 0}
+        steps |= {self.chief_after + 1, self.leadership_after + 1}
+        return tuple(sorted(steps))
+
+    def step(self, due_on: datetime.date, today: datetime.date) -> int | None:
+        ahead = (due_on - today).days
+        if ahead >= 0:
+            reached = [lead for lead in self.lead_days if lead >= ahead]
+            return min(reached) if reached else None
+        late = -ahead
+        reached = [days for days in self.overdue_steps if days <= late]
+        if reached:
+            return -max(reached)
+        return min(self.lead_days) if self.lead_days else None
+
+    def escalates_to_chief(self, step: int) -> bool:
+        return step < 0 and -step > self.chief_after
+
+    def escalates_to_leadership(self, step: int) -> bool:
+        return step < 0 and -step > self.leadership_after
+
+
+class Registry:
+    def __init__(self) -> None:
+        self.sources: dict[str, DeadlineSource] = {}
+        self.notices: dict[str, TransitionNotice] = {}
+
+    def add_source(self, source: DeadlineSource) -> None:
+        self.sources[source.key] = source
+
+    def add_notice(self, notice: TransitionNotice) -> None:
+        self.notices[notice.key] = notice
+
+    def notices_for(self, model: str, transition: str) -> list[TransitionNotice]:
+        return [
+            notice
+            for notice in self.notices.values()
+            if notice.model == model and transition in notice.transitions
+        ]
+
+    def notified_transitions(self) -> dict[str, set[str]]:
+        """Model label → the transitions that send a notice."""
+        found: dict[str, set[str]] = {}
+        for notice in self.notices.values():
+            found.setdefault(notice.model, set()).update(notice.transitions)
+        return found
+
+    def schedules(self) -> dict[str, Schedule]:
+        """Each source's schedule: the administrator's rule, else its defaults."""
+        rules = {rule.source: rule for rule in ReminderRule.objects.all()}
+        found = {}
+        for key, source in self.sources.items():
+            rule = rules.get(key)
+            if rule is None:
+                found[key] = Schedule(source.lead_days, source.overdue_days)
+            else:
+                found[key] = Schedule(
+                    lead_days=parse_day_list(rule.lead_days),
+                    overdue_days=parse_day_list(rule.overdue_days),
+                    chief_after=rule.chief_after_days,
+                    leadership_after=rule.leadership_after_days,
+                    enabled=rule.enabled,
+                )
+        return found
+
+    def mute_choices(self) -> list[tuple[str, Any]]:
+        """What a person can mute: categories, then single sources and notices."""
+        return [
+            *Category.choices,
+            *((s.key, s.label) for s in self.sources.values()),
+            *((n.key, n.label) for n in self.notices.values()),
+        ]
+
+
+registry = Registry()
+
+
+def deadline_source(
+    key: str,
+    *,
+    category: str,
+    label: Promise | str,
+    lead_days: tuple[int, ...] = DEFAULT_LEAD_DAYS,
+    overdue_days: tuple[int, ...] = DEFAULT_OVERDUE_DAYS,
+    title: Callable[[Any], str] = str,
+    url: Callable[[Any], str] | None = None,
+    to: Registry | None = None,
+) -> Callable[[Finder], Finder]:
+    """Register ``find(today) -> QuerySet`` as a source of deadlines."""
+
+    def register(find: Finder) -> Finder:
+        extra = {"url": url} if url else {}
+        (to or registry).add_source(
+            DeadlineSource(
+                key=key,
+                category=category,
+                label=label,
+                find=find,
+                lead_days=tuple(lead_days),
+                overdue_days=tuple(overdue_days),
+                title=title,
+                **extra,
+            )
+        )
+        return find
+
+    return register
+
+
+def transition_notice(
+    key: str,
+    *,
+    model: type[models.Model] | str,
+    transitions: Iterable[str],
+    category: str,
+    label: Promise | str,
+    to: Registry | None = None,
+) -> Callable:
+    """Register ``recipients(instance, log) -> users`` for some transitions."""
+
+    def register(recipients: Callable[[Any, Any], Iterable[Any]]) -> Callable:
+        label_lower = model if isinstance(model, str) else model._meta.label_lower
+        (to or registry).add_notice(
+            TransitionNotice(
+                key=key,
+                model=label_lower.lower(),
+                transitions=frozenset(transitions),
+                category=category,
+                label=label,
+                recipients=recipients,
+            )
+        )
+        return recipients
+
+    return register
+
+
+def leadership_users() -> models.QuerySet:
+    return get_user_model().objects.filter(groups__name=Role.LEADERSHIP, is_active=True)

@@ -34,7 +34,12 @@ def _model_label(log: TransitionLog) -> str:
     return f"{log.content_type.app_label}.{log.content_type.model}"
 
 
-def notices_create(*, log: TransitionLog, registry: Registry = registry) -> list[int]:
+def notices_create(
+    *,
+    log: TransitionLog,
+    now: datetime.datetime | None = None,
+    registry: Registry = registry,
+) -> list[int]:
     """Write the notices a transition calls for; returns the ids still to send.
 
     The person who made the transition is not told of it.
@@ -58,7 +63,12 @@ def notices_create(*, log: TransitionLog, registry: Registry = registry) -> list
     reachable = reachable_user_ids(wanted)
     Notice.objects.bulk_create(
         [
-            Notice(transition_log=log, recipient_id=user_id, rule=key)
+            Notice(
+                transition_log=log,
+                recipient_id=user_id,
+                rule=key,
+                next_attempt_at=now or timezone.now(),
+            )
             for user_id, key in sorted(wanted.items())
             if user_id in reachable
         ],
@@ -92,7 +102,7 @@ def notices_sweep(*, now: datetime.datetime, registry: Registry = registry) -> i
         .order_by("id")
     )
     for log in logs:
-        created += len(notices_create(log=log, registry=registry))
+        created += len(notices_create(log=log, now=now, registry=registry))
     return created
 
 

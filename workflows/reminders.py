@@ -143,7 +143,12 @@ def reminders_due(
     return rows
 
 
-def reminders_claim(*, today: datetime.date, registry: Registry = registry) -> int:
+def reminders_claim(
+    *,
+    today: datetime.date,
+    now: datetime.datetime | None = None,
+    registry: Registry = registry,
+) -> int:
     """Write today's reminders to the ledger and put them in today's digests.
 
     Rows already in the ledger (same source, record, person, due date and
@@ -153,13 +158,13 @@ def reminders_claim(*, today: datetime.date, registry: Registry = registry) -> i
     rows = reminders_due(today=today, registry=registry)
     with transaction.atomic():
         Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-        digests_assign(today=today)
+        digests_assign(today=today, now=now or timezone.now())
     if not rows:
         return 0
     return Reminder.objects.filter(run=rows[0].run).count()
 
 
-def digests_assign(*, today: datetime.date) -> None:
+def digests_assign(*, today: datetime.date, now: datetime.datetime) -> None:
     """Put reminders not yet in a digest into the person's digest of the day.
 
     A digest already sent (or being sent) today takes nothing more: its
@@ -173,7 +178,10 @@ def digests_assign(*, today: datetime.date) -> None:
     if not recipients:
         return
     Digest.objects.bulk_create(
-        [Digest(recipient_id=user_id, day=today) for user_id in recipients],
+        [
+            Digest(recipient_id=user_id, day=today, next_attempt_at=now)
+            for user_id in recipients
+        ],
         ignore_conflicts=True,
     )
     open_digests = list(
@@ -196,9 +204,13 @@ class DigestItem:
     reminder: Reminder
     source: DeadlineSource
     obj: object
-    title: str
     url: str
     days: int  # days until due; negative when overdue
+
+    @property
+    def title(self) -> str:
+        """In the active language: read while the e-mail is rendered."""
+        return str(self.source.title(self.obj))
 
     @property
     def overdue(self) -> bool:
@@ -234,12 +246,11 @@ def _load_items(
                     reminder=reminder,
                     source=source,
                     obj=obj,
-                    title=str(source.title(obj)),
                     url=settings.SITE_URL + source.url(obj),
                     days=(reminder.due_on - day).days,
                 )
             )
-    items.sort(key=lambda item: (item.reminder.due_on, item.title))
+    items.sort(key=lambda item: (item.reminder.due_on, item.reminder.object_id))
     return items, dropped
 
 
@@ -370,7 +381,7 @@ def reminders_run(
 
     now = now or timezone.now()
     report = RunReport(today=today)
-    report.claimed = reminders_claim(today=today, registry=registry)
+    report.claimed = reminders_claim(today=today, now=now, registry=registry)
     notices.notices_sweep(now=now, registry=registry)
     report.digests = digests_deliverable(now=now)
     notice_ids = notices.notices_deliverable(now=now)

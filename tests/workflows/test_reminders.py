@@ -1,0 +1,276 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from projects.models import Project
+from tests.factories import UserFactory
+from workflows import reminders
+from workflows.models import (
+    DeliveryStatus,
+    Digest,
+    Mute,
+    Reminder,
+    ReminderRule,
+)
+from workflows.tasks import send_daily_reminders
+
+from .conftest import KEY, TODAY
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+
+
+def _run(today=TODAY, **kwargs):
+    return reminders.reminders_run(today=today, **kwargs)
+
+
+def _steps(user=None):
+    rows = Reminder.objects.order_by("created_at", "id")
+    if user is not None:
+        rows = rows.filter(recipient=user)
+    return [row.lead_days for row in rows]
+
+
+def test_it_reminds_the_officer_30_7_and_1_days_before(due_project, officer):
+    due_project(30)
+    for offset in range(0, 31):
+        _run(TODAY + offset * DAY)
+    assert _steps(officer) == [30, 7, 1]
+    assert len(mail.outbox) == 3
+    assert all(m.to == [officer.email] for m in mail.outbox)
+
+
+def test_it_catches_up_a_lead_time_that_passed_while_nothing_ran(due_project, officer):
+    due_project(3)  # the 30- and 7-day reminders fell while the job was down
+    _run()
+    _run()
+    assert _steps(officer) == [7]
+    assert len(mail.outbox) == 1
+
+
+def test_it_escalates_overdue_items_to_the_chief_then_leadership(
+    due_project, officer, chief, leader
+):
+    due_project(0)
+    for offset in (1, 2, 8, 9, 31, 32):
+        _run(TODAY + offset * DAY)
+    assert _steps(officer) == [-1, -8, -31]
+    assert _steps(chief) == [-8, -31]
+    assert _steps(leader) == [-31]
+    reasons = dict(
+        Reminder.objects.filter(lead_days=-31).values_list("recipient", "reason")
+    )
+    assert reasons == {
+        officer.pk: "responsible",
+        chief.pk: "chief",
+        leader.pk: "leadership",
+    }
+
+
+def test_it_gives_the_chief_items_without_an_officer(due_project, chief):
+    due_project(7, officer=None)
+    _run()
+    assert _steps(chief) == [7]
+
+
+def test_it_never_reminds_closed_items(due_project, officer):
+    for status in (Project.Status.COMPLETED, Project.Status.CANCELLED):
+        due_project(1, status=status)
+        due_project(-40, status=status)
+    report = _run()
+    assert report.claimed == 0
+    assert mail.outbox == []
+
+
+def test_it_leaves_out_an_item_closed_after_it_was_claimed(due_project, officer):
+    project = due_project(7)
+    reminders.reminders_claim(today=TODAY)
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.COMPLETED)
+    digest = Digest.objects.get()
+    outcome = reminders.digest_send(digest_id=digest.pk)
+    assert outcome.status == DeliveryStatus.CANCELLED
+    assert mail.outbox == []
+    assert Reminder.objects.get().status == DeliveryStatus.CANCELLED
+
+
+def test_it_skips_muted_categories_and_kinds(due_project, officer, chief, leader):
+    due_project(-40)
+    Mute.objects.create(user=officer, key="projects")
+    Mute.objects.create(user=chief, key=KEY)
+    Mute.objects.create(user=leader, key="documents")
+    _run()
+    assert set(Reminder.objects.values_list("recipient", flat=True)) == {leader.pk}
+    assert [m.to for m in mail.outbox] == [[leader.email]]
+
+
+def test_it_sends_one_digest_per_person_grouped_and_linked(
+    due_project, officer, settings
+):
+    settings.SITE_URL = "https://tracker.example.org"
+    late = due_project(-3, name_en="Late Railway")
+    soon = due_project(7, name_en="Port Upgrade")
+    due_project(100, name_en="Far Future")
+    _run()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [officer.email]
+    assert "1 overdue" in message.subject and "1 coming up" in message.subject
+    text = message.body
+    assert text.index("Overdue") < text.index("Late Railway")
+    assert text.index("Late Railway") < text.index("Coming up")
+    assert text.index("Coming up") < text.index("Port Upgrade")
+    assert "Far Future" not in text
+    assert "3 days overdue" in text and "in 7 days" in text
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    for project in (late, soon):
+        url = f"https://tracker.example.org/projects/{project.pk}/"
+        assert url in text
+        assert f'href="{url}"' in html
+
+
+def test_it_writes_each_digest_in_the_recipients_language(due_project, desk, officer):
+    chinese = UserFactory(username="zh", language="zh-hans", desks=[desk])
+    default = UserFactory(username="default", language="", desks=[desk])
+    for user in (officer, chinese, default):
+        due_project(7, officer=user, name_en="Dry Port", name_zh="无水港")
+    _run()
+    by_person = {m.to[0]: m for m in mail.outbox}
+    english = by_person[officer.email]
+    assert "Dry Port" in english.body and "无水港" not in english.body
+    assert '<html lang="en">' in english.alternatives[0][0]
+    for user in (chinese, default):
+        message = by_person[user.email]
+        assert "无水港" in message.body and "Dry Port" not in message.body
+        assert '<html lang="zh-hans">' in message.alternatives[0][0]
+        # Dates in Chinese format, e.g. 2026年3月9日.
+        assert "2026年3月9日" in message.body
+
+
+def test_it_sends_no_email_when_nothing_is_due(due_project, officer):
+    due_project(45)
+    report = _run()
+    assert report.claimed == 0
+    assert Digest.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_it_does_not_send_the_same_reminder_twice(due_project, officer, chief):
+    due_project(-10)
+    first = _run()
+    second = _run()
+    third = _run(TODAY + DAY)
+    assert first.claimed == 2 and second.claimed == 0 and third.claimed == 0
+    assert len(mail.outbox) == 2
+
+
+def test_it_keeps_latecomers_for_the_next_days_digest(due_project, officer):
+    due_project(7)
+    _run()
+    due_project(1)  # recorded after today's digest went out
+    _run()
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.filter(digest__isnull=True).count() == 1
+    _run(TODAY + DAY)
+    assert len(mail.outbox) == 2
+    assert Digest.objects.filter(status=DeliveryStatus.SENT).count() == 2
+    assert not Reminder.objects.exclude(status=DeliveryStatus.SENT).exists()
+
+
+def test_it_follows_the_administrators_rule(due_project, officer, chief):
+    due_project(14)
+    due_project(-3)
+    ReminderRule.objects.create(
+        source=KEY,
+        lead_days="14",
+        overdue_days="",
+        chief_after_days=2,
+        leadership_after_days=60,
+    )
+    _run()
+    assert sorted(_steps(officer)) == [-3, 14]
+    assert _steps(chief) == [-3]
+    ReminderRule.objects.filter(source=KEY).update(enabled=False)
+    Reminder.objects.all().delete()
+    assert _run(TODAY + DAY).claimed == 0
+
+
+def test_it_retries_a_failing_smtp_server_with_backoff_then_fails_visibly(
+    due_project,
+    officer,
+    failing_mail,
+    settings,
+    admin_client_,
+    django_capture_on_commit_callbacks,
+):
+    settings.REMINDER_MAX_ATTEMPTS = 3
+    settings.REMINDER_RETRY_BASE_SECONDS = 60
+    due_project(7)
+    now = timezone.now()
+    _run(now=now)
+    digest = Digest.objects.get()
+    assert (digest.status, digest.attempts) == (DeliveryStatus.PENDING, 1)
+    assert "451" in digest.last_error
+    assert digest.next_attempt_at == now + datetime.timedelta(seconds=60)
+    # Not due yet: nothing is tried.
+    assert reminders.digest_send(digest_id=digest.pk, now=now).status == "skipped"
+    later = now + datetime.timedelta(seconds=61)
+    outcome = reminders.digest_send(digest_id=digest.pk, now=later)
+    assert outcome.retry_in == 120
+    outcome = reminders.digest_send(
+        digest_id=digest.pk, now=later + datetime.timedelta(seconds=121)
+    )
+    assert outcome.status == DeliveryStatus.FAILED
+    digest.refresh_from_db()
+    assert (digest.status, digest.attempts) == (DeliveryStatus.FAILED, 3)
+    assert failing_mail.attempts == 3
+    assert Reminder.objects.get().status == DeliveryStatus.FAILED
+    # Shown to administrators, who can send it again.
+    page = admin_client_.get("/workflows/deliveries/")
+    assert officer.email in page.content.decode()
+    admin_list = admin_client_.get("/admin/workflows/digest/?status=failed")
+    assert officer.email in admin_list.content.decode() or str(officer) in (
+        admin_list.content.decode()
+    )
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client_.post("/workflows/deliveries/retry/")
+    digest.refresh_from_db()
+    assert digest.status == DeliveryStatus.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_it_sends_again_a_digest_whose_sender_died(due_project, officer):
+    due_project(7)
+    reminders.reminders_claim(today=TODAY)
+    digest = Digest.objects.get()
+    died_at = timezone.now() - datetime.timedelta(hours=1)
+    Digest.objects.filter(pk=digest.pk).update(
+        status=DeliveryStatus.SENDING, claimed_at=died_at, attempts=1
+    )
+    recent = timezone.now() - datetime.timedelta(minutes=1)
+    Digest.objects.create(
+        recipient=UserFactory(),
+        day=TODAY,
+        status=DeliveryStatus.SENDING,
+        claimed_at=recent,
+    )
+    report = _run()
+    assert report.digests == [digest.pk]
+    assert len(mail.outbox) == 1
+
+
+def test_the_command_and_the_task_run_the_same_service(due_project, officer):
+    due_project(30)
+    due_project(37)
+    call_command("send_reminders", "--date", TODAY.isoformat())
+    assert len(mail.outbox) == 1
+    result = send_daily_reminders.delay((TODAY + 7 * DAY).isoformat()).get()
+    assert result["claimed"] == 1
+    assert len(mail.outbox) == 2
+    with pytest.raises(CommandError):
+        call_command("send_reminders", "--date", "tomorrow")

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 import django_tables2 as tables
 import tablib
 from django.http import HttpResponse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Project, Rag
+from .models import Project, Rag, Sector
 
 RAG_CLASSES = {"red": "danger", "amber": "warning", "green": "success"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -95,11 +97,63 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def export_response(table: tables.Table, fmt: str, filename: str) -> HttpResponse:
-    rows = iter(table.as_values())
-    headers = [str(h) for h in next(rows)]
-    dataset = tablib.Dataset(headers=headers)
-    for row in rows:
+EXPORT_HEADERS = [
+    _("Project"),
+    _("Country"),
+    _("Sector"),
+    _("Desk"),
+    _("Status"),
+    _("Health"),
+    _("Worst slippage (days)"),
+    _("Stale"),
+    _("Last report"),
+    _("Percent complete"),
+    _("Amount"),
+    _("Currency"),
+    _("USD (2021)"),
+    _("Flagship"),
+    _("Officer"),
+    _("AidData ID"),
+]
+
+
+def export_rows(queryset: Any) -> Iterator[list[Any]]:
+    """One list per project; labels are translated once, not once a cell."""
+    chinese = (get_language() or "").startswith("zh")
+    sectors = {k: str(v) for k, v in Sector.choices}
+    statuses = {k: str(v) for k, v in Project.Status.choices}
+    rags = {k: str(v) for k, v in Rag.choices}
+    yes, no = str(_("Yes")), str(_("No"))
+
+    def name(obj: Any, field: str = "name") -> str:
+        zh, en = getattr(obj, f"{field}_zh"), getattr(obj, f"{field}_en")
+        return (zh or en) if chinese else (en or zh)
+
+    for p in queryset.iterator(chunk_size=2000):
+        yield [
+            name(p),
+            name(p.country),
+            sectors.get(p.sector, p.sector),
+            name(p.desk),
+            statuses.get(p.status, p.status),
+            rags.get(p.latest_rag, ""),
+            days(p.worst_slippage),
+            yes if p.is_stale else no,
+            p.latest_reported_on,
+            p.latest_percent,
+            p.amount,
+            p.currency,
+            p.amount_usd,
+            yes if p.flagship else no,
+            str(p.officer) if p.officer else "",
+            p.aiddata_record_id,
+        ]
+
+
+def export_response(queryset: Any, fmt: str, filename: str) -> HttpResponse:
+    """The whole filtered list (not one page) as CSV or XLSX."""
+    dataset = tablib.Dataset(headers=[str(header) for header in EXPORT_HEADERS])
+    for row in export_rows(queryset):
         dataset.append([neutralise(cell) for cell in row])
     if fmt == "xlsx":
         content = dataset.export("xlsx")

@@ -63,12 +63,12 @@ class ProjectListView(SingleTableMixin, FilterView):
         if fmt in EXPORT_FORMATS:
             self.filterset = self.get_filterset(self.get_filterset_class())
             valid = not self.filterset.is_bound or self.filterset.is_valid()
-            self.object_list = (
-                self.filterset.qs if valid else self.filterset.queryset.none()
-            )
-            table = self.get_table(**self.get_table_kwargs())
+            queryset = self.filterset.qs if valid else self.filterset.queryset.none()
+            # The table applies the list's sort to the queryset it holds.
+            table = self.table_class(queryset, order_by=request.GET.get("sort"))
+            queryset = table.data.data
             stamp = timezone.localdate().isoformat()
-            return export_response(table, fmt, f"projects-{stamp}")
+            return export_response(queryset, fmt, f"projects-{stamp}")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

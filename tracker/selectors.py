@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
+
+from .models import Organization
 
 
 def health_status() -> dict:
@@ -28,3 +31,13 @@ def health_status() -> dict:
         not str(value).startswith("error") for value in status.values()
     )
     return status
+
+
+def organizations_matching(query: str, *, limit: int = 20) -> list[dict]:
+    query = query.strip()
+    if not query:
+        return []
+    found = Organization.objects.filter(
+        Q(name_en__icontains=query) | Q(name_zh__icontains=query)
+    ).order_by("name_en")[:limit]
+    return [{"value": o.pk, "text": str(o)} for o in found]

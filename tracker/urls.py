@@ -8,12 +8,18 @@ tracker_patterns = [
     path("", views.home, name="home"),
     path("preferences/", views.preferences, name="preferences"),
     path("language/", views.set_language, name="set_language"),
+    path(
+        "lookup/organizations/",
+        views.lookup_organizations,
+        name="lookup_organizations",
+    ),
 ]
 
 urlpatterns = [
     path("", include((tracker_patterns, "tracker"))),
     path("documents/", include("agreements.urls")),
     path("projects/", include("projects.urls")),
+    path("events/", include("agreements.events.urls")),
     path("workflows/", include("workflows.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth.LoginView.as_view(), name="login"),

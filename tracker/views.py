@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from .auth import client_address
 from .auth import logger as security_logger
 from .forms import PreferencesForm
-from .selectors import health_status
+from .selectors import health_status, organizations_matching
 
 
 @login_not_required
@@ -77,3 +77,8 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
         request.path,
     )
     return render(request, "403.html", status=403)
+
+
+def lookup_organizations(request: HttpRequest) -> JsonResponse:
+    """Search-as-you-type over organisations (reference data, any signed-in user)."""
+    return JsonResponse({"results": organizations_matching(request.GET.get("q", ""))})

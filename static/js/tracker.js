@@ -1,5 +1,7 @@
 // Search-as-you-type for selects marked data-autocomplete="URL": options come
-// from a JSON endpoint returning [{value, text}], so no page renders thousands.
+// from a JSON endpoint returning {results: [{value, text}]}, so no page renders
+// thousands of options. Selects marked data-enhance get a searchable box over
+// the options they already have.
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("select[data-autocomplete]").forEach((select) => {
     const url = select.dataset.autocomplete;
@@ -8,6 +10,7 @@ document.addEventListener("DOMContentLoaded", () => {
       labelField: "text",
       searchField: ["text"],
       maxOptions: 50,
+      plugins: select.multiple ? ["remove_button"] : [],
       load: (query, callback) => {
         fetch(`${url}?q=${encodeURIComponent(query)}`, { credentials: "same-origin" })
           .then((response) => response.json())
@@ -15,5 +18,8 @@ document.addEventListener("DOMContentLoaded", () => {
           .catch(() => callback());
       },
     });
+  });
+  document.querySelectorAll("select[data-enhance]").forEach((select) => {
+    new TomSelect(select, { plugins: select.multiple ? ["remove_button"] : [] });
   });
 });

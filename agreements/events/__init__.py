@@ -1,0 +1,1 @@
+"""Visits, dialogues, forums and meetings: lists, calendar and readiness board."""

@@ -1,0 +1,78 @@
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Event
+from tracker.permissions import editable_desks
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "name_zh",
+            "name_en",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "place",
+            "desk",
+            "counterparts",
+            "counterpart_organizations",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "counterparts": forms.SelectMultiple(attrs={"data-enhance": "1"}),
+            "counterpart_organizations": forms.SelectMultiple(
+                attrs={
+                    "data-autocomplete": reverse_lazy("tracker:lookup_organizations")
+                }
+            ),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["desk"].queryset = editable_desks(user)
+        organizations = self.fields["counterpart_organizations"]
+        # Only the chosen organisations are rendered; the rest come by search.
+        chosen = self.data.getlist(self.add_prefix("counterpart_organizations"))
+        if not chosen and self.instance.pk:
+            chosen = self.instance.counterpart_organizations.values_list(
+                "pk", flat=True
+            )
+        organizations.widget.choices = [
+            (o.pk, str(o)) for o in organizations.queryset.filter(pk__in=list(chosen))
+        ]
+        for field in self.fields.values():
+            css = (
+                "form-select"
+                if isinstance(field.widget, forms.Select)
+                else "form-control"
+            )
+            field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The event cannot end before it starts."))
+        if not cleaned.get("name_zh") and not cleaned.get("name_en"):
+            self.add_error("name_zh", _("Give the name in Chinese or English."))
+        return cleaned
+
+
+class DeliverableForm(forms.Form):
+    """A document or a project, as "agreement:<id>" or "project:<id>"."""
+
+    deliverable = forms.CharField(label=_("Document or project"))
+
+    def clean_deliverable(self) -> tuple[str, int]:
+        kind, _sep, pk = self.cleaned_data["deliverable"].partition(":")
+        if kind not in {"agreement", "project"} or not pk.isdigit():
+            raise forms.ValidationError(_("Choose a document or a project."))
+        return kind, int(pk)

@@ -10,6 +10,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements.models import Agreement, Event
 from tracker.models import Desk, Organization
 from tracker.permissions import editable_desks
 
@@ -67,6 +68,8 @@ class AutocompleteSelectMultiple(AutocompleteSelect):
 
 
 COUNTRY_LOOKUP = reverse_lazy("projects:lookup_countries")
+AGREEMENT_LOOKUP = reverse_lazy("projects:lookup_agreements")
+EVENT_LOOKUP = reverse_lazy("projects:lookup_events")
 
 
 class ProjectForm(forms.ModelForm):
@@ -89,6 +92,8 @@ class ProjectForm(forms.ModelForm):
             "actual_start",
             "planned_completion",
             "actual_completion",
+            "agreements",
+            "launch_event",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -111,8 +116,16 @@ class ProjectForm(forms.ModelForm):
         )
         self.fields["country"].widget = AutocompleteSelect(f"{COUNTRY_LOOKUP}?any=1")
         self.fields["country"].widget.choices = self.fields["country"].choices
-        if "agreements" in self.fields:
-            self.fields["agreements"].widget.choices = self.fields["agreements"].choices
+        # Only documents and events the user may see can be linked.
+        agreements = self.fields["agreements"]
+        agreements.queryset = Agreement.objects.visible_to(user)
+        agreements.widget = AutocompleteSelectMultiple(AGREEMENT_LOOKUP)
+        agreements.widget.choices = agreements.choices
+        agreements.help_text = _("The cooperation documents that underpin it.")
+        event = self.fields["launch_event"]
+        event.queryset = Event.objects.visible_to(user)
+        event.widget = AutocompleteSelect(EVENT_LOOKUP)
+        event.widget.choices = event.choices
         _style(self)
 
     def clean_currency(self) -> str:

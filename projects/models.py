@@ -196,6 +196,21 @@ class Project(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
         related_name="projects",
         blank=True,
     )
+    agreements = models.ManyToManyField(
+        "agreements.Agreement",
+        verbose_name=_("underpinning documents"),
+        related_name="projects",
+        blank=True,
+    )
+    launch_event = models.ForeignKey(
+        "agreements.Event",
+        verbose_name=_("launched at"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        help_text=_("The event where the project is to be launched, if any."),
+    )
     committed_on = models.DateField(_("commitment date"), null=True, blank=True)
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     actual_start = models.DateField(_("actual start"), null=True, blank=True)

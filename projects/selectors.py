@@ -30,7 +30,9 @@ def project_get(
     *, user: Any, pk: int, write: bool = False, today: datetime.date | None = None
 ) -> Project:
     """One project the user may see (404) and, with ``write``, change (403)."""
-    queryset = Project.objects.select_related("country", "desk", "officer")
+    queryset = Project.objects.select_related(
+        "country", "desk", "officer", "launch_event"
+    )
     if today is not None:
         queryset = queryset.with_health(today)
     return get_for_user(queryset, user, write=write, pk=pk)
@@ -64,13 +66,7 @@ def project_detail_parts(*, project: Project, user: Any) -> dict[str, Any]:
 
 def project_agreements(*, project: Project, user: Any) -> list[Any]:
     """The documents underpinning the project that the user may see."""
-    manager = getattr(project, "agreements", None)
-    if manager is None:
-        return []
-    queryset = manager.all()
-    if hasattr(queryset, "visible_to"):
-        queryset = queryset.visible_to(user)
-    return list(queryset)
+    return list(project.agreements.visible_to(user).order_by("title_en"))
 
 
 def milestone_timeline(milestones: list[Milestone]) -> dict[str, Any]:
@@ -151,6 +147,26 @@ def countries_for_lookup(*, user: Any, query: str, limit: int = 20) -> list[Coun
     visible = Project.objects.visible_to(user).values("country_id")
     queryset = Country.objects.filter(code__in=visible)
     return _match_countries(queryset, query, limit)
+
+
+def agreements_for_lookup(*, user: Any, query: str, limit: int = 20) -> list[Any]:
+    from agreements.models import Agreement
+
+    return list(
+        Agreement.objects.visible_to(user).search(query).order_by("title_en")[:limit]
+    )
+
+
+def events_for_lookup(*, user: Any, query: str, limit: int = 20) -> list[Any]:
+    from agreements.models import Event
+
+    events = Event.objects.visible_to(user)
+    query = query.strip()
+    if query:
+        events = events.filter(
+            Q(name_en__icontains=query) | Q(name_zh__icontains=query)
+        )
+    return list(events.order_by("-starts_on")[:limit])
 
 
 def countries_any(*, query: str, limit: int = 20) -> list[Country]:

@@ -14,6 +14,8 @@ urlpatterns = [
         views.lookup_organizations,
         name="lookup_organizations",
     ),
+    path("lookup/documents/", views.lookup_agreements, name="lookup_agreements"),
+    path("lookup/events/", views.lookup_events, name="lookup_events"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/history/", views.project_history, name="history"),

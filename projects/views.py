@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -359,3 +360,22 @@ def lookup_organizations(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"results": [{"value": o.pk, "text": str(o)} for o in organizations[:20]]}
     )
+
+
+def _lookup_results(objects: list[Any]) -> JsonResponse:
+    return JsonResponse({"results": [{"value": o.pk, "text": str(o)} for o in objects]})
+
+
+@require_GET
+def lookup_agreements(request: HttpRequest) -> JsonResponse:
+    """Documents the user may see, to link as a project's underpinning."""
+    query = request.GET.get("q", "")[:100]
+    return _lookup_results(
+        selectors.agreements_for_lookup(user=request.user, query=query)
+    )
+
+
+@require_GET
+def lookup_events(request: HttpRequest) -> JsonResponse:
+    query = request.GET.get("q", "")[:100]
+    return _lookup_results(selectors.events_for_lookup(user=request.user, query=query))

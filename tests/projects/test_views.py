@@ -359,7 +359,7 @@ def test_it_shows_a_project_in_a_fixed_number_of_queries(
         project=project, organization=organization, role="financier"
     )
     url = reverse("projects:detail", args=[project.pk])
-    with django_assert_num_queries(11) as ctx:
+    with django_assert_num_queries(12) as ctx:
         assert officer_client.get(url).status_code == 200
     MilestoneFactory.create_batch(4, project=project)
     ProgressLogFactory.create_batch(4, project=project, author=officer)
@@ -444,3 +444,58 @@ def test_it_exports_only_visible_projects(other_officer_client, desk):
     ProjectFactory(desk=desk, name_en="Secret Harbour")
     response = other_officer_client.get(reverse("projects:list") + "?_export=csv")
     assert "Secret Harbour" not in response.content.decode("utf-8-sig")
+
+
+def _agreement(desk, title):
+    from agreements.models import Agreement
+
+    return Agreement.objects.create(title_en=title, desk=desk)
+
+
+def test_it_links_only_documents_the_officer_may_see(
+    officer_client, project, desk, other_desk
+):
+    own = _agreement(desk, "MoU on port cooperation")
+    hidden = _agreement(other_desk, "Secret framework agreement")
+    data = {
+        "name_en": project.name_en,
+        "country": "KEN",
+        "sector": "transport",
+        "desk": desk.pk,
+    }
+    url = reverse("projects:edit", args=[project.pk])
+    response = officer_client.post(url, {**data, "agreements": [hidden.pk]})
+    assert response.status_code == 200
+    assert not project.agreements.exists()
+    officer_client.post(url, {**data, "agreements": [own.pk]})
+    assert list(project.agreements.all()) == [own]
+    assert list(own.projects.all()) == [project]
+    page = officer_client.get(reverse("projects:detail", args=[project.pk]))
+    assert "MoU on port cooperation" in page.content.decode()
+
+
+def test_it_scopes_the_document_and_event_lookups(
+    officer_client, other_officer_client, desk
+):
+    from agreements.models import Event
+
+    _agreement(desk, "MoU on port cooperation")
+    Event.objects.create(
+        name_en="Belt and Road Forum", kind="forum", starts_on="2026-10-01", desk=desk
+    )
+    documents = reverse("projects:lookup_agreements")
+    events = reverse("projects:lookup_events")
+    assert len(officer_client.get(documents, {"q": "port"}).json()["results"]) == 1
+    assert other_officer_client.get(documents, {"q": "port"}).json()["results"] == []
+    assert len(officer_client.get(events, {"q": "forum"}).json()["results"]) == 1
+    assert other_officer_client.get(events, {"q": "forum"}).json()["results"] == []
+
+
+def test_it_hides_linked_documents_of_other_desks_on_the_detail_page(
+    leader, login_as, officer_client, project, other_desk
+):
+    hidden = _agreement(other_desk, "Secret framework agreement")
+    project.agreements.add(hidden)
+    url = reverse("projects:detail", args=[project.pk])
+    assert "Secret framework" not in officer_client.get(url).content.decode()
+    assert "Secret framework" in login_as(leader).get(url).content.decode()

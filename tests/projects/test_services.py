@@ -209,3 +209,19 @@ def test_it_refuses_a_percent_over_100(project, officer):
             summary="x",
         )
     assert not ProgressLogFactory._meta.model.objects.exists()
+
+
+def test_it_refuses_a_transition_that_lost_a_race(project, officer, leader):
+    from django_fsm import ConcurrentTransition
+
+    first = Project.objects.get(pk=project.pk)
+    second = Project.objects.get(pk=project.pk)
+    services.project_transition(
+        project=first, transition="cancel", by=leader, comment="Withdrawn"
+    )
+    with pytest.raises(ConcurrentTransition):
+        services.project_transition(
+            project=second, transition="suspend", by=officer, comment="Paused"
+        )
+    assert _status(project) == Project.Status.CANCELLED
+    assert TransitionLog.objects.for_object(project).count() == 1

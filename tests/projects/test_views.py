@@ -499,3 +499,22 @@ def test_it_hides_linked_documents_of_other_desks_on_the_detail_page(
     url = reverse("projects:detail", args=[project.pk])
     assert "Secret framework" not in officer_client.get(url).content.decode()
     assert "Secret framework" in login_as(leader).get(url).content.decode()
+
+
+def test_it_turns_a_lost_race_into_a_message(officer_client, project, monkeypatch):
+    from django_fsm import ConcurrentTransition
+
+    from projects import services
+
+    def lose(**kwargs):
+        raise ConcurrentTransition("changed")
+
+    monkeypatch.setattr(services, "project_transition", lose)
+    response = officer_client.post(
+        reverse("projects:transition", args=[project.pk, "suspend"]),
+        {"comment": "Paused"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "Someone else changed" in response.content.decode()

@@ -1,0 +1,148 @@
+"""The deadline sources and notices the domain apps register."""
+
+import datetime
+
+import pytest
+from django.core import mail
+
+from agreements.models import Agreement, Event, NegotiationRound
+from projects.models import Project
+from tests.factories import (
+    MilestoneFactory,
+    ProgressLogFactory,
+    ProjectFactory,
+    UserFactory,
+)
+from workflows.reminders import reminders_due
+from workflows.services import transition_run
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 3, 2)
+State = Agreement.State
+
+
+def days(n: int) -> datetime.date:
+    return TODAY + datetime.timedelta(days=n)
+
+
+def _due(source: str, today=TODAY):
+    return sorted(
+        (row.object_id, row.recipient_id, row.lead_days)
+        for row in reminders_due(today=today)
+        if row.source == source
+    )
+
+
+@pytest.fixture
+def document(desk, officer):
+    def make(state=State.NEGOTIATING, **kwargs):
+        kwargs.setdefault("desk", desk)
+        kwargs.setdefault("officer", officer)
+        return Agreement.objects.create(
+            title_en="MoU on Ports", title_zh="港口谅解备忘录", state=state, **kwargs
+        )
+
+    return make
+
+
+def test_target_signing_dates_of_documents_being_worked_on(document, officer):
+    due = document(target_signing_date=days(7))
+    document(State.READY, target_signing_date=days(1))
+    for closed in (State.SIGNED, State.IN_FORCE, State.WITHDRAWN, State.SUSPENDED):
+        document(closed, target_signing_date=days(7))
+    document(target_signing_date=None)
+    found = _due("agreements.target_signing")
+    assert len(found) == 2
+    assert (due.pk, officer.pk, 7) in found
+
+
+def test_the_next_round_planned_at_the_latest_round(document, officer):
+    agreement = document()
+    NegotiationRound.objects.create(
+        agreement=agreement, held_on=days(-60), next_round_on=days(1)
+    )
+    latest = NegotiationRound.objects.create(
+        agreement=agreement, held_on=days(-5), next_round_on=days(30)
+    )
+    signed = document(State.SIGNED)
+    NegotiationRound.objects.create(
+        agreement=signed, held_on=days(-5), next_round_on=days(7)
+    )
+    assert _due("agreements.next_round") == [(latest.pk, officer.pk, 30)]
+
+
+def test_expiry_and_notice_deadlines_of_documents_in_force(document, officer):
+    in_force = document(State.IN_FORCE, expires_on=days(90), notice_deadline=days(30))
+    passed = document(State.IN_FORCE, expires_on=days(200), notice_deadline=days(-2))
+    for closed in (State.EXPIRED, State.TERMINATED):
+        document(closed, expires_on=days(7), notice_deadline=days(7))
+    assert _due("agreements.expiry") == [(in_force.pk, officer.pk, 90)]
+    assert _due("agreements.notice_deadline") == [(in_force.pk, officer.pk, 30)]
+    assert passed.pk not in [pk for pk, *_ in _due("agreements.notice_deadline")]
+
+
+def test_events_with_unready_documents_go_to_the_desk_chief(document, desk, chief):
+    event = Event.objects.create(
+        name_en="Belt and Road Forum", kind="forum", starts_on=days(7), desk=desk
+    )
+    ready_event = Event.objects.create(
+        name_en="Dialogue", kind="forum", starts_on=days(7), desk=desk
+    )
+    document(target_event=event)
+    document(State.READY, target_event=event)
+    document(State.READY, target_event=ready_event)
+    assert _due("agreements.event") == [(event.pk, chief.pk, 7)]
+    Agreement.objects.filter(target_event=event).update(state=State.READY)
+    assert _due("agreements.event") == []
+
+
+def test_open_milestones_go_to_their_owner_else_the_project_officer(desk, officer):
+    owner = UserFactory(desks=[desk])
+    project = ProjectFactory(desk=desk, officer=officer)
+    owned = MilestoneFactory(project=project, forecast_date=days(7), owner=owner)
+    unowned = MilestoneFactory(project=project, forecast_date=days(-3))
+    MilestoneFactory(project=project, forecast_date=days(7), actual_date=days(-1))
+    closed = ProjectFactory(desk=desk, officer=officer, status="completed")
+    MilestoneFactory(project=closed, forecast_date=days(1))
+    assert _due("projects.milestone") == sorted(
+        [(owned.pk, owner.pk, 7), (unowned.pk, officer.pk, -1)]
+    )
+
+
+def test_projects_without_a_progress_log_for_30_days_are_stale(desk, officer):
+    stale = ProjectFactory(desk=desk, officer=officer)
+    ProgressLogFactory(project=stale, reported_on=days(-31))
+    fresh = ProjectFactory(desk=desk, officer=officer)
+    ProgressLogFactory(project=fresh, reported_on=days(-10))
+    ProgressLogFactory(project=fresh, reported_on=days(-40))
+    soon = ProjectFactory(desk=desk, officer=officer)
+    ProgressLogFactory(project=soon, reported_on=days(-24))
+    done = ProjectFactory(desk=desk, officer=officer, status=Project.Status.COMPLETED)
+    ProgressLogFactory(project=done, reported_on=days(-100))
+    assert _due("projects.stale") == sorted(
+        [(stale.pk, officer.pk, -1), (soon.pk, officer.pk, 7)]
+    )
+
+
+def test_approval_requests_go_to_leadership_and_decisions_to_the_officer(
+    document, officer, leader, django_capture_on_commit_callbacks
+):
+    agreement = document(State.AGREED)
+    with django_capture_on_commit_callbacks(execute=True):
+        transition_run(instance=agreement, transition="submit_for_approval", by=officer)
+    assert [m.to for m in mail.outbox] == [[leader.email]]
+    assert "MoU on Ports" in mail.outbox[0].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        transition_run(instance=agreement, transition="reject", by=leader, comment="No")
+    assert mail.outbox[-1].to == [officer.email]
+    Agreement.objects.filter(pk=agreement.pk).update(state=State.APPROVAL)
+    agreement.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        transition_run(instance=agreement, transition="approve", by=leader)
+    assert [m.to for m in mail.outbox] == [
+        [leader.email],
+        [officer.email],
+        [officer.email],
+    ]
+    assert "Approved for signing" in mail.outbox[-1].subject

@@ -13,7 +13,13 @@ from tests.factories import (
     ProjectFactory,
     UserFactory,
 )
-from workflows.reminders import reminders_due
+from workflows.models import Digest
+from workflows.reminders import (
+    digest_send,
+    reminders_claim,
+    reminders_due,
+    reminders_run,
+)
 from workflows.services import transition_run
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +152,78 @@ def test_approval_requests_go_to_leadership_and_decisions_to_the_officer(
         [officer.email],
     ]
     assert "Approved for signing" in mail.outbox[-1].subject
+
+
+def test_one_digest_lists_documents_projects_and_events_with_links(
+    document, desk, officer, chief, settings
+):
+    settings.SITE_URL = "https://tracker.example.org"
+    officer.language = "zh-hans"
+    officer.save()
+    agreement = document(target_signing_date=days(7))
+    project = ProjectFactory(desk=desk, officer=officer, name_zh="无水港")
+    MilestoneFactory(project=project, title="开工", forecast_date=days(-9))
+    event = Event.objects.create(
+        name_en="Forum", name_zh="论坛", kind="forum", starts_on=days(1), desk=desk
+    )
+    document(target_event=event)
+    reminders_run(today=TODAY)
+    by_person = {m.to[0]: m for m in mail.outbox}
+    assert set(by_person) == {officer.email, chief.email}
+    text = by_person[officer.email].body
+    assert "港口谅解备忘录" in text and "无水港 · 开工" in text
+    assert f"https://tracker.example.org/documents/{agreement.pk}/" in text
+    assert f"https://tracker.example.org/projects/{project.pk}/" in text
+    chief_text = by_person[chief.email].body
+    assert f"https://tracker.example.org/events/{event.pk}/" in chief_text
+    # The milestone is 9 days overdue: escalated to the chief too.
+    assert "Escalated to the desk chief" in chief_text
+
+
+def test_finding_what_is_due_takes_the_same_queries_for_many_items(
+    document, desk, officer, django_assert_max_num_queries
+):
+    def claim_queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            reminders_due(today=TODAY)
+        return len(captured)
+
+    document(target_signing_date=days(7))
+    ProjectFactory(desk=desk, officer=officer)
+    few = claim_queries()
+    for _ in range(20):
+        document(target_signing_date=days(1))
+        project = ProjectFactory(desk=desk, officer=officer)
+        MilestoneFactory(project=project, forecast_date=days(-3))
+    assert claim_queries() == few
+    with django_assert_max_num_queries(12):
+        reminders_due(today=TODAY)
+
+
+def test_sending_a_digest_takes_the_same_queries_for_many_items(
+    document, desk, officer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def send_queries(today):
+        reminders_claim(today=today)
+        digest = Digest.objects.get(day=today)
+        with CaptureQueriesContext(connection) as captured:
+            assert digest_send(digest_id=digest.pk).sent
+        return len(captured)
+
+    document(target_signing_date=days(7))
+    MilestoneFactory(
+        project=ProjectFactory(desk=desk, officer=officer), forecast_date=days(7)
+    )
+    few = send_queries(TODAY)
+    for _ in range(15):
+        document(target_signing_date=days(8))
+        MilestoneFactory(
+            project=ProjectFactory(desk=desk, officer=officer), forecast_date=days(8)
+        )
+    assert send_queries(TODAY + datetime.timedelta(days=1)) == few

@@ -7,6 +7,7 @@ from . import auth, views
 tracker_patterns = [
     path("", views.home, name="home"),
     path("preferences/", views.preferences, name="preferences"),
+    path("brief/", views.brief, name="brief"),
     path("language/", views.set_language, name="set_language"),
     path(
         "lookup/organizations/",

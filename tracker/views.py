@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 
 from .auth import client_address
 from .auth import logger as security_logger
-from .forms import PreferencesForm
+from .forms import BriefForm, PreferencesForm
+from .models import Desk
+from .permissions import can_view_desk, sees_all_desks, user_desk_ids
 from .selectors import health_status, organizations_matching
 
 
@@ -23,7 +25,27 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "tracker/home.html")
+    """The dashboard: the whole portfolio for leadership and viewers, the
+    user's desks for officers and chiefs; ``?desk=CODE`` narrows to one desk."""
+    from .dashboard import dashboard_charts, dashboard_get
+
+    desk = None
+    if code := request.GET.get("desk"):
+        desk = Desk.objects.filter(code=code).first()
+        if desk is None or not can_view_desk(request.user, desk.pk):
+            raise Http404
+    data = dashboard_get(user=request.user, today=timezone.localdate(), desk=desk)
+    return render(
+        request,
+        "tracker/dashboard.html",
+        {
+            "dashboard": data,
+            "charts": dashboard_charts(data),
+            "desks": Desk.objects.filter(pk__in=user_desk_ids(request.user))
+            if not sees_all_desks(request.user)
+            else Desk.objects.all(),
+        },
+    )
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -82,3 +104,31 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 def lookup_organizations(request: HttpRequest) -> JsonResponse:
     """Search-as-you-type over organisations (reference data, any signed-in user)."""
     return JsonResponse({"results": organizations_matching(request.GET.get("q", ""))})
+
+
+def brief(request: HttpRequest) -> HttpResponse:
+    """The regular brief for a period, on the page or as a Word document."""
+    from .brief import brief_docx, brief_get
+
+    today = timezone.localdate()
+    form = BriefForm(request.GET or {"period": "month"}, today=today)
+    if not form.is_valid():
+        return render(request, "tracker/brief.html", {"form": form}, status=400)
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    data = brief_get(user=request.user, start=start, end=end, today=today)
+    title = _("Belt and Road cooperation brief")
+    if request.GET.get("format") == "docx":
+        response = HttpResponse(
+            brief_docx(data, title=title),
+            content_type=(
+                "application/vnd.openxmlformats-officedocument"
+                ".wordprocessingml.document"
+            ),
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="brief-{start:%Y%m%d}-{end:%Y%m%d}.docx"'
+        )
+        return response
+    return render(
+        request, "tracker/brief.html", {"form": form, "brief": data, "title": title}
+    )

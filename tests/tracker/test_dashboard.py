@@ -1,0 +1,142 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import Agreement, AgreementParty, Event
+from tests.factories import (
+    MilestoneFactory,
+    ProgressLogFactory,
+    ProjectFactory,
+    country,
+)
+from tracker.dashboard import dashboard_charts, dashboard_get
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 11, 20)
+S = Agreement.State
+
+
+def document(desk, state, *, signed_on=None, partner="KEN", event=None):
+    agreement = Agreement.objects.create(
+        title_en=f"{state} document",
+        desk=desk,
+        state=state,
+        signed_on=signed_on,
+        target_event=event,
+    )
+    AgreementParty.objects.create(
+        agreement=agreement,
+        side=AgreementParty.Side.COUNTERPART,
+        country=country(partner),
+    )
+    return agreement
+
+
+@pytest.fixture
+def portfolio(desk, other_desk, officer):
+    event = Event.objects.create(
+        name_en="Belt and Road Forum",
+        kind=Event.Kind.FORUM,
+        starts_on=TODAY + datetime.timedelta(days=20),
+        desk=desk,
+    )
+    document(desk, S.NEGOTIATING, event=event)
+    document(desk, S.AGREED, partner="PAK")
+    document(desk, S.APPROVAL, event=event)
+    document(desk, S.READY, event=event)
+    document(desk, S.SIGNED, signed_on=datetime.date(2026, 5, 4))
+    document(desk, S.IN_FORCE, signed_on=datetime.date(2025, 3, 1), partner="PAK")
+    document(other_desk, S.NEGOTIATING, partner="HUN")
+    document(other_desk, S.IN_FORCE, signed_on=datetime.date(2026, 2, 1), partner="HUN")
+
+    red = ProjectFactory(desk=desk)
+    ProgressLogFactory(project=red, rag="red", reported_on=TODAY, author=officer)
+    stale = ProjectFactory(desk=desk)
+    ProgressLogFactory(
+        project=stale,
+        rag="green",
+        reported_on=datetime.date(2026, 8, 1),
+        author=officer,
+    )
+    MilestoneFactory(
+        project=stale,
+        baseline_date=datetime.date(2026, 9, 1),
+        forecast_date=datetime.date(2026, 10, 15),
+    )
+    green = ProjectFactory(desk=other_desk, country=country("HUN"))
+    ProgressLogFactory(project=green, rag="green", reported_on=TODAY, author=officer)
+    return event
+
+
+def test_it_counts_the_whole_portfolio_for_leadership(portfolio, leader):
+    d = dashboard_get(user=leader, today=TODAY)
+    assert (d.in_negotiation, d.awaiting_approval, d.in_force) == (2, 1, 2)
+    assert d.signed_this_year == 2
+    assert d.signed_per_year == [(2025, 1), (2026, 2)]
+    assert d.signed_by_region == {2025: {"asia": 1}, 2026: {"africa": 1, "europe": 1}}
+    assert {row["code"]: row["count"] for row in d.by_country} == {
+        "KEN": 4,
+        "PAK": 2,
+        "HUN": 2,
+    }
+    assert d.health["red"] == 1 and d.health["green"] == 2
+    assert d.health["stale"] == 1 and d.health["slipping"] == 1
+    assert d.overdue_milestones == 1
+    assert d.slippage["31_90"] == 1
+    assert [(e.name_en, e.targeted, e.ready) for e in d.events] == [
+        ("Belt and Road Forum", 3, 1)
+    ]
+
+
+def test_it_counts_only_the_desk_of_an_officer(portfolio, officer, other_officer):
+    mine = dashboard_get(user=officer, today=TODAY)
+    assert (mine.in_negotiation, mine.awaiting_approval, mine.in_force) == (1, 1, 1)
+    assert mine.signed_this_year == 1
+    assert "HUN" not in {row["code"] for row in mine.by_country}
+    theirs = dashboard_get(user=other_officer, today=TODAY)
+    assert (theirs.in_negotiation, theirs.in_force, theirs.health["red"]) == (1, 1, 0)
+    assert theirs.events == []
+
+
+def test_it_narrows_to_one_desk_for_leadership(portfolio, leader, other_desk):
+    d = dashboard_get(user=leader, today=TODAY, desk=other_desk)
+    assert (d.in_negotiation, d.in_force, d.health["green"]) == (1, 1, 1)
+
+
+def test_it_links_every_figure_to_its_filtered_list(portfolio, leader, desk):
+    charts = dashboard_charts(dashboard_get(user=leader, today=TODAY, desk=desk))
+    documents, projects = reverse("agreements:list"), reverse("projects:list")
+    headline = {label: href for label, _value, href, _tone in charts["headline"]}
+    assert headline["In negotiation"] == f"{documents}?desk={desk.pk}&state=negotiating"
+    assert headline["Projects at risk (red)"] == f"{projects}?desk={desk.pk}&health=red"
+    assert all(item["url"].startswith(documents) for item in charts["funnel"])
+    # Signed by the Asia desk: 2025 with Pakistan (Asia), 2026 with Kenya (Africa).
+    assert [s["name"] for s in charts["signed"]["series"]] == ["Africa", "Asia"]
+    assert charts["signed"]["series"][1]["data"][0] == {
+        "value": 1,
+        "url": f"{documents}?desk={desk.pk}&signed_year=2025&region=asia",
+    }
+
+
+def test_it_runs_a_fixed_number_of_queries_whatever_the_size(
+    portfolio, desk, leader, leader_client, django_assert_num_queries
+):
+    leader_client.get(reverse("tracker:home"))  # warm content types and session
+    with django_assert_num_queries(19) as small:
+        assert leader_client.get(reverse("tracker:home")).status_code == 200
+    for n in range(20):
+        document(desk, S.NEGOTIATING, partner=("KEN", "PAK", "VNM")[n % 3])
+        ProgressLogFactory(project=ProjectFactory(desk=desk), rag="amber")
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert leader_client.get(reverse("tracker:home")).status_code == 200
+
+
+def test_it_shows_each_persona_its_dashboard_and_hides_other_desks(
+    portfolio, officer_client, other_officer_client, viewer_client, anon_client, desk
+):
+    assert officer_client.get(reverse("tracker:home")).status_code == 200
+    assert viewer_client.get(reverse("tracker:home") + "?desk=asia").status_code == 200
+    response = other_officer_client.get(reverse("tracker:home") + "?desk=asia")
+    assert response.status_code == 404
+    assert anon_client.get(reverse("tracker:home")).status_code == 302

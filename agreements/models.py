@@ -14,6 +14,7 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -41,6 +42,23 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     month += 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+TRANSITION_LABELS = {
+    "start_negotiation": _("Start negotiation"),
+    "agree_text": _("Agree text"),
+    "submit_for_approval": _("Submit for approval"),
+    "approve": _("Approve for signing"),
+    "reject": _("Reject"),
+    "sign": _("Record signature"),
+    "enter_into_force": _("Enter into force"),
+    "renew": _("Renew"),
+    "expire": _("Expire"),
+    "terminate": _("Terminate"),
+    "suspend": _("Suspend"),
+    "resume": _("Resume negotiation"),
+    "withdraw": _("Withdraw"),
+}
 
 
 class Event(BilingualNameMixin, models.Model):
@@ -306,6 +324,26 @@ class Agreement(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """Cross-field rules of the facts a form edits."""
+        errors = {}
+        if self.parent_id and self.parent_id == self.pk:
+            errors["parent"] = _("A document cannot be its own parent.")
+        if self.parent_relation and not self.parent_id:
+            errors["parent"] = _("Choose the parent document of this relation.")
+        if self.parent_id and not self.parent_relation:
+            errors["parent_relation"] = _("Say how it relates to the parent.")
+        if self.renewal == self.Renewal.TACIT and not (
+            self.renewal_years or self.duration_years
+        ):
+            errors["renewal_years"] = _("Say for how many years it renews.")
+        if self.renewal == self.Renewal.TACIT and not self.duration_years:
+            errors["duration_years"] = _("A document that renews needs a duration.")
+        if self.signed_on and self.effective_on and self.effective_on < self.signed_on:
+            errors["effective_on"] = _("It cannot enter into force before signature.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_closed(self) -> bool:

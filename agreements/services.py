@@ -1,0 +1,382 @@
+"""State changes of cooperation documents, their rounds, parties and files."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tracker.permissions import can_create, can_edit, can_edit_desk
+from workflows.models import TransitionLog
+from workflows.services import transition_allowed, transition_run
+
+from .models import Agreement, AgreementFile, AgreementParty, NegotiationRound
+from .permissions import SYSTEM_USERNAME, can_manage_files, can_record_round
+from .uploads import check_upload
+
+# What each transition asks for, besides the reason.
+TRANSITION_FIELDS: dict[str, tuple[str, ...]] = {
+    "sign": ("signed_on", "signing_place"),
+    "enter_into_force": ("effective_on",),
+    "renew": ("renewed_until",),
+}
+REASON_REQUIRED = frozenset({"reject", "suspend", "terminate", "withdraw"})
+# Fields that only transitions set.
+TRANSITION_ONLY_FIELDS = frozenset(
+    {"state", "signed_on", "signing_place", "renewed_until", "expires_on"}
+    | {"notice_deadline"}
+)
+
+Signatories = Mapping[int, Mapping[str, str]]
+
+
+def _require_editor(user: Any, agreement: Agreement) -> None:
+    if not can_edit(user, agreement):
+        raise PermissionDenied
+
+
+def _save(agreement: Agreement, by: Any, reason: str = "") -> None:
+    agreement._history_user = by
+    if reason:
+        agreement._change_reason = reason
+    agreement.save()
+
+
+def agreement_create(
+    *,
+    by: Any,
+    parties: Iterable[Mapping[str, Any]] = (),
+    chinese_agency: Any = None,
+    **fields: Any,
+) -> Agreement:
+    """Create a document on a desk the user edits, in ``drafting``.
+
+    Every document gets its Chinese side; ``parties`` are the counterparts
+    (dicts of AgreementParty fields).
+    """
+    if not can_create(by):
+        raise PermissionDenied
+    for name in TRANSITION_ONLY_FIELDS:
+        fields.pop(name, None)
+    agreement = Agreement(**fields)
+    _require_editor(by, agreement)
+    agreement.clean()
+    agreement.compute_term_dates()
+    with transaction.atomic():
+        _save(agreement, by)
+        AgreementParty.objects.create(
+            agreement=agreement,
+            side=AgreementParty.Side.CHINESE,
+            signing_agency=chinese_agency,
+        )
+        for party in parties:
+            AgreementParty.objects.create(
+                agreement=agreement, side=AgreementParty.Side.COUNTERPART, **party
+            )
+    return agreement
+
+
+def agreement_update(*, agreement: Agreement, by: Any, **fields: Any) -> Agreement:
+    """Change a document's facts (not its state or what transitions record).
+
+    The change is recorded in the document's history with ``by``.
+    """
+    _require_editor(by, agreement)
+    for name in TRANSITION_ONLY_FIELDS:
+        fields.pop(name, None)
+    new_desk = fields.get("desk")
+    if new_desk is not None and not can_edit_desk(by, new_desk.pk):
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(agreement, name, value)
+    agreement.clean()
+    agreement.compute_term_dates()
+    with transaction.atomic():
+        _save(agreement, by)
+    return agreement
+
+
+def agreement_parties_ensure_chinese(*, agreement: Agreement) -> AgreementParty:
+    party, _created = AgreementParty.objects.get_or_create(
+        agreement=agreement, side=AgreementParty.Side.CHINESE
+    )
+    return party
+
+
+def agreement_transition_errors(
+    *,
+    agreement: Agreement,
+    transition: str,
+    comment: str = "",
+    today: datetime.date,
+    signatories: Signatories | None = None,
+    **fields: Any,
+) -> dict[str, str]:
+    """What is missing or wrong for the transition, by field name.
+
+    ``fields`` are the values proposed for the transition; the document's
+    own values stand in for the ones not given.
+    """
+
+    def value(name: str) -> Any:
+        return fields[name] if name in fields else getattr(agreement, name)
+
+    errors: dict[str, str] = {}
+    if transition in REASON_REQUIRED and not comment.strip():
+        errors["comment"] = _("Give a reason.")
+    if transition == "agree_text" and not agreement.rounds.exists():
+        errors["rounds"] = _(
+            "Record at least one negotiation round before agreeing the text."
+        )
+    elif transition == "sign":
+        signed_on = value("signed_on")
+        if not signed_on:
+            errors["signed_on"] = _("Enter the signing date.")
+        elif signed_on > today:
+            errors["signed_on"] = _("The signing date cannot be in the future.")
+        if not (value("signing_place") or "").strip():
+            errors["signing_place"] = _("Enter the signing place.")
+        missing = _missing_signatories(agreement, signatories or {})
+        if missing:
+            errors["signatories"] = missing
+    elif transition == "enter_into_force":
+        effective_on = value("effective_on")
+        if not effective_on:
+            errors["effective_on"] = _("Enter the date it enters into force.")
+        elif agreement.signed_on and effective_on < agreement.signed_on:
+            errors["effective_on"] = _(
+                "It cannot enter into force before it was signed (%(date)s)."
+            ) % {"date": agreement.signed_on.isoformat()}
+    elif transition == "renew":
+        until = value("renewed_until")
+        floor = agreement.expires_on or agreement.effective_on
+        if not until:
+            errors["renewed_until"] = _("Enter the new expiry date.")
+        elif floor and until <= floor:
+            errors["renewed_until"] = _(
+                "The new expiry date must be after %(date)s."
+            ) % {"date": floor.isoformat()}
+    elif transition == "expire" and not (
+        agreement.expires_on and agreement.expires_on < today
+    ):
+        errors["expires_on"] = _("It has not reached its expiry date.")
+    return errors
+
+
+def _missing_signatories(agreement: Agreement, signatories: Signatories) -> str:
+    parties = list(agreement.parties.all())
+    sides = {party.side for party in parties}
+    if AgreementParty.Side.CHINESE not in sides:
+        return _("The Chinese side is missing from the parties.")
+    if AgreementParty.Side.COUNTERPART not in sides:
+        return _("Add the counterpart party before signing.")
+    unnamed = [
+        str(party)
+        for party in parties
+        if not (
+            signatories.get(party.pk, {}).get("signatory_name", party.signatory_name)
+            or ""
+        ).strip()
+    ]
+    if unnamed:
+        return _("Name the signatory for: %(parties)s.") % {
+            "parties": ", ".join(unnamed)
+        }
+    return ""
+
+
+def agreement_transition(
+    *,
+    agreement: Agreement,
+    transition: str,
+    by: Any,
+    comment: str = "",
+    today: datetime.date | None = None,
+    signatories: Signatories | None = None,
+    **fields: Any,
+) -> TransitionLog:
+    """Run one transition of a document as ``by``.
+
+    Checks, in order, that the state allows it (ValidationError), that ``by``
+    may run it (PermissionDenied) and its guards (ValidationError keyed by the
+    missing or wrong field); then sets the fields (and, for ``sign``, the
+    signatories), runs it, saves and logs it in one database transaction.
+    Nothing is changed when any check fails. A concurrent change of the same
+    document raises django_fsm.ConcurrentTransition and nothing is saved.
+    """
+    if transition not in Agreement.TRANSITIONS:
+        raise ValidationError(_("Unknown action."))
+    unexpected = set(fields) - set(TRANSITION_FIELDS.get(transition, ()))
+    if unexpected:
+        raise ValueError(f"{transition} does not take {sorted(unexpected)}")
+    today = today or timezone.localdate()
+    if not transition_allowed_by_state(agreement, transition):
+        raise ValidationError(
+            _("This action is not possible while the document is “%(state)s”.")
+            % {"state": agreement.get_state_display()}
+        )
+    if not transition_allowed(agreement, transition, by):
+        raise PermissionDenied
+    errors = agreement_transition_errors(
+        agreement=agreement,
+        transition=transition,
+        comment=comment,
+        today=today,
+        signatories=signatories,
+        **fields,
+    )
+    if errors:
+        raise ValidationError(errors)
+    for name, value in fields.items():
+        setattr(agreement, name, value)
+    agreement._history_user = by
+    agreement._change_reason = transition
+    with transaction.atomic():
+        log = transition_run(
+            instance=agreement, transition=transition, by=by, comment=comment
+        )
+        if transition == "sign" and signatories:
+            _save_signatories(agreement, signatories)
+    return log
+
+
+def transition_allowed_by_state(agreement: Agreement, transition: str) -> bool:
+    meta = getattr(agreement, transition)._django_fsm
+    return meta.has_transition(agreement.state)
+
+
+def _save_signatories(agreement: Agreement, signatories: Signatories) -> None:
+    for party in agreement.parties.filter(pk__in=list(signatories)):
+        given = signatories[party.pk]
+        party.signatory_name = given.get("signatory_name", party.signatory_name)
+        party.signatory_title = given.get("signatory_title", party.signatory_title)
+        party.save(update_fields=["signatory_name", "signatory_title"])
+
+
+def system_user() -> Any:
+    """The account the daily job acts as: inactive, it cannot log in."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={
+            "is_active": False,
+            "first_name": "Tracker",
+            "last_name": "(daily job)",
+        },
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def agreements_expire_due(*, today: datetime.date) -> list[int]:
+    """Expire documents in force whose expiry date has passed; returns their ids.
+
+    Documents renewed tacitly are not expired here: their renewal is a
+    decision the desk records with ``renew``. Each document is expired in its
+    own transaction, so a document changed meanwhile is skipped, not lost.
+    """
+    from django_fsm import ConcurrentTransition
+
+    by = system_user()
+    expired = []
+    due = Agreement.objects.filter(
+        state=Agreement.State.IN_FORCE,
+        expires_on__lt=today,
+        renewal=Agreement.Renewal.NONE,
+    ).order_by("expires_on", "id")
+    for agreement in due.iterator():
+        try:
+            agreement_transition(
+                agreement=agreement,
+                transition="expire",
+                by=by,
+                comment=_("Reached its expiry date."),
+                today=today,
+            )
+        except (ConcurrentTransition, ValidationError):
+            continue
+        expired.append(agreement.pk)
+    return expired
+
+
+def negotiation_round_record(
+    *, agreement: Agreement, by: Any, **fields: Any
+) -> NegotiationRound:
+    """Log a round of negotiation on a document the user edits."""
+    if not can_record_round(by, agreement):
+        raise PermissionDenied
+    round_ = NegotiationRound(agreement=agreement, recorded_by=by, **fields)
+    round_.full_clean(exclude=["agreement", "recorded_by"])
+    round_.save()
+    return round_
+
+
+def agreement_party_save(
+    *, agreement: Agreement, by: Any, party: AgreementParty | None = None, **fields
+) -> AgreementParty:
+    _require_editor(by, agreement)
+    party = party or AgreementParty(agreement=agreement)
+    for name, value in fields.items():
+        setattr(party, name, value)
+    party.full_clean(exclude=["agreement"])
+    party.save()
+    return party
+
+
+def agreement_party_delete(*, party: AgreementParty, by: Any) -> None:
+    _require_editor(by, party.agreement)
+    if party.side == AgreementParty.Side.CHINESE:
+        raise ValidationError(_("The Chinese side cannot be removed."))
+    party.delete()
+
+
+def agreement_file_add(
+    *,
+    agreement: Agreement,
+    by: Any,
+    upload: UploadedFile,
+    kind: str = AgreementFile.Kind.TEXT,
+    language: str = AgreementFile.Language.ENGLISH,
+    version: str = "",
+) -> AgreementFile:
+    """Store a text version or attachment after checking its size and content.
+
+    Raises ValidationError for an oversized file or one whose content is not
+    an allowed type (whatever its name says).
+    """
+    if not can_manage_files(by, agreement):
+        raise PermissionDenied
+    content_type = check_upload(upload)
+    record = AgreementFile(
+        agreement=agreement,
+        kind=kind,
+        language=language,
+        version=version,
+        original_name=(upload.name or "file")[:255],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    record.file.save(upload.name or "file", upload, save=False)
+    try:
+        record.save()
+    except Exception:
+        record.file.delete(save=False)
+        raise
+    return record
+
+
+def agreement_file_delete(*, record: AgreementFile, by: Any) -> None:
+    if not can_manage_files(by, record.agreement):
+        raise PermissionDenied
+    storage, name = record.file.storage, record.file.name
+    record.delete()
+    transaction.on_commit(lambda: storage.delete(name))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -101,7 +100,11 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             **parts,
             "worst_slippage": days(project.worst_slippage),
-            "timeline": json.dumps(selectors.milestone_timeline(parts["milestones"])),
+            "timeline": {
+                **selectors.milestone_timeline(parts["milestones"]),
+                "today": today.isoformat(),
+            },
+            "chart_height": 80 + 34 * len(parts["milestones"]),
             "can_edit": editable,
             "can_rebaseline": can_rebaseline(request.user, project),
             "transitions": transitions,

@@ -35,3 +35,31 @@ def test_it_logs_a_permission_refusal_and_shows_the_403_page(officer, caplog):
         "event=permission_denied user=officer address=10.1.2.3 "
         "method=POST path=/documents/1/edit/"
     )
+
+
+def test_it_throttles_repeated_failed_logins(anon_client, officer, settings):
+    url = reverse("login")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = anon_client.post(url, {"username": "officer", "password": "bad"})
+        assert response.status_code == 200
+    response = anon_client.post(url, {"username": "officer", "password": "bad"})
+    assert response.status_code == 429
+    # Even the right password is refused while the pair is locked out.
+    response = anon_client.post(
+        url, {"username": "officer", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.content.decode()
+    assert "_auth_user_id" not in anon_client.session
+
+
+def test_it_does_not_lock_out_a_user_for_another_addresss_failures(
+    anon_client, officer, settings
+):
+    url = reverse("login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        anon_client.post(
+            url, {"username": "officer", "password": "bad"}, REMOTE_ADDR="10.9.9.9"
+        )
+    response = anon_client.post(url, {"username": "officer", "password": PASSWORD})
+    assert response.status_code == 302

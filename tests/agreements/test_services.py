@@ -66,7 +66,7 @@ def test_it_lets_only_the_right_people_run_each_transition(
 
 
 def test_it_reserves_approval_and_the_closing_actions_to_leadership():
-    assert LEADERSHIP_ONLY == {"approve", "reject", "terminate", "withdraw"}
+    assert {"approve", "reject", "terminate", "withdraw"} == LEADERSHIP_ONLY
 
 
 @pytest.mark.parametrize(
@@ -301,19 +301,16 @@ def test_it_sends_nothing_before_the_transition_commits(
     desk, officer, django_capture_on_commit_callbacks
 ):
     agreement = agreement_in("drafting", desk=desk)
-    with django_capture_on_commit_callbacks() as callbacks:
-        with transaction.atomic():
-            agreement_transition(
-                agreement=agreement, transition="start_negotiation", by=officer
-            )
-            assert TransitionLog.objects.count() == 1
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        agreement_transition(
+            agreement=agreement, transition="start_negotiation", by=officer
+        )
+        assert TransitionLog.objects.count() == 1
     # The notice kick (mail) is queued for after commit, not run inside.
     assert len(callbacks) >= 1
 
 
-def test_it_creates_a_document_with_its_chinese_side_and_counterparts(
-    desk, officer
-):
+def test_it_creates_a_document_with_its_chinese_side_and_counterparts(desk, officer):
     agreement = agreement_create(
         by=officer,
         parties=[{"country": get_country("KEN")}],
@@ -332,9 +329,7 @@ def test_it_creates_a_document_with_its_chinese_side_and_counterparts(
 
 
 @pytest.mark.parametrize("persona", ["leader", "viewer", "other_officer"])
-def test_it_lets_only_desk_officers_and_chiefs_create_or_edit(
-    request, desk, persona
-):
+def test_it_lets_only_desk_officers_and_chiefs_create_or_edit(request, desk, persona):
     user = request.getfixturevalue(persona)
     with pytest.raises(PermissionDenied):
         agreement_create(by=user, title_en="X", desk=desk)
@@ -369,9 +364,7 @@ def test_it_refuses_an_edit_that_moves_a_document_to_another_desk(
 
 def test_it_keeps_the_transition_fields_out_of_edits(desk, officer):
     agreement = AgreementFactory(desk=desk)
-    agreement_update(
-        agreement=agreement, by=officer, signed_on=TODAY, expires_on=TODAY
-    )
+    agreement_update(agreement=agreement, by=officer, signed_on=TODAY, expires_on=TODAY)
     agreement.refresh_from_db()
     assert agreement.signed_on is None and agreement.expires_on is None
 

@@ -1,0 +1,60 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Agreement, AgreementFile, AgreementParty, Event, NegotiationRound
+
+
+class AgreementPartyInline(admin.TabularInline):
+    model = AgreementParty
+    autocomplete_fields = ["country", "organization", "signing_agency"]
+    extra = 0
+
+
+class NegotiationRoundInline(admin.StackedInline):
+    model = NegotiationRound
+    raw_id_fields = ["recorded_by"]
+    extra = 0
+
+
+class AgreementFileInline(admin.TabularInline):
+    model = AgreementFile
+    fields = ["original_name", "kind", "language", "version", "size", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # Uploads go through the document page, which checks their content.
+        return False
+
+
+@admin.register(Agreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    list_display = ["title_en", "kind", "desk", "state", "target_signing_date"]
+    list_filter = ["state", "kind", "desk"]
+    search_fields = ["title_en", "title_zh"]
+    list_select_related = ["desk"]
+    # The state moves only through logged transitions; term dates are derived.
+    readonly_fields = [
+        "state",
+        "expires_on",
+        "notice_deadline",
+        "created_at",
+        "updated_at",
+    ]
+    raw_id_fields = ["officer", "parent", "target_event"]
+    inlines = [AgreementPartyInline, NegotiationRoundInline, AgreementFileInline]
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        obj.compute_term_dates()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "kind", "starts_on", "place", "desk"]
+    list_filter = ["kind", "desk"]
+    search_fields = ["name_en", "name_zh", "place"]
+    autocomplete_fields = ["counterparts", "counterpart_organizations"]
+    date_hierarchy = "starts_on"

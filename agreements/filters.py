@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tracker.models import Country, Desk, Organization
+
+from .forms import AutocompleteSelect, DateInput, lookup
+from .models import Agreement, AgreementParty
+
+
+class AgreementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": _("Title, Chinese or English")}),
+    )
+    state = django_filters.MultipleChoiceFilter(
+        label=_("State"),
+        choices=Agreement.State.choices,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Agreement.Kind.choices)
+    country = django_filters.ModelChoiceFilter(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        method="filter_country",
+        widget=AutocompleteSelect(lookup("countries")),
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organization.objects.all(),
+        method="filter_organization",
+        widget=AutocompleteSelect(lookup("organizations")),
+    )
+    desk = django_filters.ModelChoiceFilter(
+        label=_("Desk"), queryset=Desk.objects.all()
+    )
+    officer = django_filters.ModelChoiceFilter(
+        label=_("Officer"),
+        queryset=get_user_model().objects.all(),
+        widget=AutocompleteSelect(lookup("officers")),
+    )
+    target_after = django_filters.DateFilter(
+        label=_("Target date from"),
+        field_name="target_signing_date",
+        lookup_expr="gte",
+        widget=DateInput(),
+    )
+    target_before = django_filters.DateFilter(
+        label=_("Target date to"),
+        field_name="target_signing_date",
+        lookup_expr="lte",
+        widget=DateInput(),
+    )
+
+    class Meta:
+        model = Agreement
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("country", "organization", "officer"):
+            field = self.form.fields[name]
+            field.widget.choices = field.choices
+        for field in self.form.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "form-select form-select-sm")
+            else:
+                field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def search(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.search(value)
+
+    def filter_country(self, queryset: Any, name: str, value: Any) -> Any:
+        if value is None:
+            return queryset
+        return queryset.filter(
+            pk__in=AgreementParty.objects.filter(country=value).values("agreement_id")
+        )
+
+    def filter_organization(self, queryset: Any, name: str, value: Any) -> Any:
+        if value is None:
+            return queryset
+        parties = AgreementParty.objects.filter(
+            Q(organization=value) | Q(signing_agency=value)
+        )
+        return queryset.filter(pk__in=parties.values("agreement_id"))

@@ -1,0 +1,338 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from tracker.models import Organization
+from tracker.permissions import editable_desks
+
+from .models import Agreement, AgreementFile, AgreementParty, Event, NegotiationRound
+from .services import TRANSITION_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class AutocompleteSelect(forms.Select):
+    """A select that renders only its chosen option; the others are searched
+    through ``url`` by static/js/tracker.js, so no page lists thousands."""
+
+    def __init__(self, url: Any, attrs: dict | None = None) -> None:
+        self.url = url
+        super().__init__(attrs=attrs)
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
+        attrs = {**(attrs or {}), "data-autocomplete": str(self.url)}
+        return super().get_context(name, value, attrs)
+
+    def optgroups(self, name: str, value: list, attrs: dict | None = None) -> list:
+        chosen = [v for v in value if v not in (None, "")]
+        groups = [(None, [self.create_option(name, "", "", False, 0)], 0)]
+        queryset = getattr(self.choices, "queryset", None)
+        if chosen and queryset is not None:
+            for index, obj in enumerate(queryset.filter(pk__in=chosen), start=1):
+                option = self.create_option(name, str(obj.pk), str(obj), True, index)
+                groups.append((None, [option], index))
+        return groups
+
+
+def lookup(name: str, **params: str) -> Any:
+    """The lazy URL of one of this app's lookup views."""
+    query = f"?{urlencode(params)}" if params else ""
+    return format_lazy("{}{}", reverse_lazy(f"agreements:lookup_{name}"), query)
+
+
+def style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class AgreementForm(forms.ModelForm):
+    chinese_agency = forms.ModelChoiceField(
+        label=_("Chinese signing agency"),
+        queryset=Organization.objects.all(),
+        required=False,
+        widget=AutocompleteSelect(lookup("organizations", any="1")),
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "title_zh",
+            "title_en",
+            "kind",
+            "binding",
+            "summary",
+            "desk",
+            "officer",
+            "target_signing_date",
+            "target_event",
+            "enters_on_signature",
+            "duration_years",
+            "renewal",
+            "renewal_years",
+            "notice_months",
+            "parent",
+            "parent_relation",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "target_signing_date": DateInput(),
+            "parent": AutocompleteSelect(lookup("agreements")),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        desks = editable_desks(user)
+        self.fields["desk"].queryset = desks
+        if desks.count() == 1 and not self.instance.pk:
+            self.fields["desk"].initial = desks.first()
+        self.fields["officer"].queryset = (
+            get_user_model()
+            .objects.filter(Q(desks__in=desks) | Q(desks_led__in=desks))
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+        self.fields["target_event"].queryset = (
+            Event.objects.visible_to(user).filter(desk__in=desks).order_by("-starts_on")
+        )
+        parent = self.fields["parent"]
+        parent.queryset = Agreement.objects.visible_to(user)
+        parent.widget.choices = parent.choices
+        chinese = self.fields["chinese_agency"]
+        chinese.widget.choices = chinese.choices
+        if self.instance.pk:
+            party = next(
+                (
+                    p
+                    for p in self.instance.parties.all()
+                    if p.side == AgreementParty.Side.CHINESE
+                ),
+                None,
+            )
+            if party is not None:
+                chinese.initial = party.signing_agency_id
+        style(self)
+
+
+PARTY_FIELDS = (
+    "country",
+    "organization",
+    "signing_agency",
+    "signatory_name",
+    "signatory_title",
+)
+
+
+class PartyForm(forms.ModelForm):
+    class Meta:
+        model = AgreementParty
+        fields = list(PARTY_FIELDS)
+        widgets = {
+            "country": AutocompleteSelect(lookup("countries", any="1")),
+            "organization": AutocompleteSelect(lookup("organizations", any="1")),
+            "signing_agency": AutocompleteSelect(lookup("organizations", any="1")),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("country", "organization", "signing_agency"):
+            self.fields[name].widget.choices = self.fields[name].choices
+        style(self)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (
+            not self.cleaned_data.get("DELETE")
+            and self.has_changed()
+            and not (data.get("country") or data.get("organization"))
+        ):
+            raise forms.ValidationError(_("Choose a country or an organisation."))
+        return data
+
+
+PartyFormSet = forms.inlineformset_factory(
+    Agreement,
+    AgreementParty,
+    form=PartyForm,
+    extra=1,
+    can_delete=True,
+)
+
+
+class CounterpartFormSet(PartyFormSet):
+    """The counterpart parties; the Chinese side is edited on the main form."""
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .filter(side=AgreementParty.Side.COUNTERPART)
+            .select_related("country", "organization", "signing_agency")
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not (self.can_delete and self._should_delete_form(form))
+        ]
+        if not kept:
+            raise forms.ValidationError(_("Add at least one counterpart party."))
+
+
+class NegotiationRoundForm(forms.ModelForm):
+    class Meta:
+        model = NegotiationRound
+        fields = [
+            "held_on",
+            "venue_kind",
+            "venue",
+            "chinese_head",
+            "counterpart_head",
+            "outcome",
+            "next_steps",
+            "next_round_on",
+        ]
+        widgets = {
+            "held_on": DateInput(),
+            "next_round_on": DateInput(),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        held, following = data.get("held_on"), data.get("next_round_on")
+        if held and following and following <= held:
+            self.add_error(
+                "next_round_on", _("The next round must come after this one.")
+            )
+        if held and held > timezone.localdate():
+            self.add_error("held_on", _("Record rounds once they are held."))
+        return data
+
+
+class FileForm(forms.ModelForm):
+    upload = forms.FileField(label=_("File"))
+
+    class Meta:
+        model = AgreementFile
+        fields = ["kind", "language", "version"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].widget.attrs["accept"] = ".pdf,.docx,.odt,.txt"
+        style(self)
+
+
+class TransitionForm(forms.Form):
+    """Asks for exactly what one transition needs: its fields and a reason."""
+
+    signed_on = forms.DateField(label=_("Signing date"), widget=DateInput())
+    signing_place = forms.CharField(label=_("Signing place"), max_length=200)
+    effective_on = forms.DateField(label=_("In force from"), widget=DateInput())
+    renewed_until = forms.DateField(label=_("New expiry date"), widget=DateInput())
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        agreement: Agreement,
+        transition: str,
+        reason_required: bool,
+        parties: list[AgreementParty],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        self.transition = transition
+        wanted = set(TRANSITION_FIELDS.get(transition, ())) | {"comment"}
+        for name in list(self.fields):
+            if name not in wanted:
+                del self.fields[name]
+        if reason_required:
+            self.fields["comment"].label = _("Reason")
+            self.fields["comment"].required = True
+        self.party_fields: list[tuple[AgreementParty, str, str]] = []
+        if transition == "sign":
+            self._add_signatory_fields(parties)
+            self.initial.setdefault("signed_on", timezone.localdate())
+            event = agreement.target_event
+            if event is not None and event.place:
+                self.initial.setdefault("signing_place", event.place)
+        if transition == "renew":
+            self.initial.setdefault("renewed_until", agreement.next_term_end())
+        if transition == "enter_into_force":
+            self.initial.setdefault("effective_on", agreement.signed_on)
+        style(self)
+
+    def _add_signatory_fields(self, parties: list[AgreementParty]) -> None:
+        for party in parties:
+            name_key, title_key = f"signatory_{party.pk}", f"signatory_title_{party.pk}"
+            self.fields[name_key] = forms.CharField(
+                label=_("Signatory for %(party)s") % {"party": party},
+                max_length=200,
+                required=False,
+                initial=party.signatory_name,
+            )
+            self.fields[title_key] = forms.CharField(
+                label=_("Title"),
+                max_length=200,
+                required=False,
+                initial=party.signatory_title,
+            )
+            self.party_fields.append((party, name_key, title_key))
+
+    def transition_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        kwargs = {
+            name: data.get(name) for name in TRANSITION_FIELDS.get(self.transition, ())
+        }
+        kwargs["comment"] = data.get("comment", "")
+        if self.party_fields:
+            # A blank field keeps what the party already records.
+            kwargs["signatories"] = {
+                party.pk: {
+                    key: value
+                    for key, value in (
+                        ("signatory_name", data.get(name_key, "").strip()),
+                        ("signatory_title", data.get(title_key, "").strip()),
+                    )
+                    if value
+                }
+                for party, name_key, title_key in self.party_fields
+            }
+        return kwargs
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        for name, messages in errors.items():
+            target = name if name in self.fields else None
+            for message in messages:
+                self.add_error(target, message)

@@ -1,0 +1,293 @@
+"""Reads for the document pages: the list, the detail and its timeline."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
+
+from tracker.models import Country, Organization
+from tracker.permissions import can_edit, sees_all_desks, user_desk_ids
+from workflows.models import TransitionLog
+from workflows.services import transitions_for_user
+
+from .models import Agreement, AgreementFile, AgreementParty, NegotiationRound
+from .permissions import can_manage_files, can_record_round
+
+# Changes to these are shown by the transition log, or are bookkeeping.
+HIDDEN_HISTORY_FIELDS = frozenset({"state", "created_at", "updated_at"})
+# Transitions no person runs from the pages.
+AUTOMATIC_TRANSITIONS = frozenset({"expire"})
+
+
+def agreement_list(*, user: Any) -> QuerySet[Agreement]:
+    """Documents the user may see, with what the list shows, in one query
+    plus one for the parties of the page's rows."""
+    return (
+        Agreement.objects.visible_to(user)
+        .select_related("desk", "officer", "target_event")
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=AgreementParty.objects.filter(
+                    side=AgreementParty.Side.COUNTERPART
+                ).select_related("country", "organization"),
+                to_attr="counterparts",
+            )
+        )
+        .order_by("-updated_at", "-id")
+    )
+
+
+def agreement_for_detail() -> QuerySet[Agreement]:
+    return Agreement.objects.select_related("desk", "officer", "target_event", "parent")
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime.datetime | datetime.date
+    kind: str  # transition, round, edit
+    by: Any = None
+    title: str = ""
+    comment: str = ""
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    obj: Any = None
+
+    @property
+    def sort_key(self) -> datetime.datetime:
+        if isinstance(self.at, datetime.datetime):
+            return self.at
+        return datetime.datetime.combine(
+            self.at, datetime.time.max, tzinfo=datetime.UTC
+        )
+
+
+def agreement_timeline(
+    *,
+    agreement: Agreement,
+    rounds: list[NegotiationRound],
+    user: Any,
+    limit: int = 200,
+) -> list[TimelineEntry]:
+    """Transitions, negotiation rounds and field edits, newest first."""
+    entries: list[TimelineEntry] = []
+    logs = (
+        TransitionLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Agreement),
+            object_id=agreement.pk,
+        )
+        .select_related("by")
+        .order_by("-at", "-id")[:limit]
+    )
+    states = dict(Agreement.State.choices)
+    for log in logs:
+        entries.append(
+            TimelineEntry(
+                at=log.at,
+                kind="transition",
+                by=log.by,
+                title=f"{states.get(log.source, log.source)} → "
+                f"{states.get(log.target, log.target)}",
+                comment=log.comment,
+                obj=log,
+            )
+        )
+    for round_ in rounds:
+        entries.append(
+            TimelineEntry(
+                at=round_.held_on,
+                kind="round",
+                by=round_.recorded_by,
+                title=round_.venue or round_.get_venue_kind_display(),
+                comment=round_.outcome,
+                obj=round_,
+            )
+        )
+    entries.extend(_history_entries(agreement, user, limit))
+    entries.sort(key=lambda e: e.sort_key, reverse=True)
+    return entries
+
+
+def _history_entries(
+    agreement: Agreement, user: Any, limit: int
+) -> list[TimelineEntry]:
+    records = list(
+        agreement.audit.select_related("history_user").order_by(
+            "-history_date", "-history_id"
+        )[: limit + 1]
+    )
+    raw = []
+    # Each record is compared with the one before it (the next in this list).
+    for newer, older in zip(records, records[1:], strict=False):
+        delta = newer.diff_against(older, excluded_fields=HIDDEN_HISTORY_FIELDS)
+        if delta.changes:
+            raw.append((newer, delta.changes))
+    names = _related_names((change for _, changes in raw for change in changes), user)
+    return [
+        TimelineEntry(
+            at=newer.history_date,
+            kind="edit",
+            by=newer.history_user,
+            title=newer.history_change_reason or "",
+            changes=[
+                (
+                    str(Agreement._meta.get_field(change.field).verbose_name),
+                    _show(change.field, change.old, names),
+                    _show(change.field, change.new, names),
+                )
+                for change in changes
+            ],
+        )
+        for newer, changes in raw
+    ]
+
+
+def _related_names(changes: Any, user: Any) -> dict[tuple[str, Any], str]:
+    """Names of the related records that changes point at, one query per
+    relation however many edits there are; desk records only when visible."""
+    wanted: dict[str, set[Any]] = {}
+    for change in changes:
+        if Agreement._meta.get_field(change.field).is_relation:
+            ids = wanted.setdefault(change.field, set())
+            ids.update(v for v in (change.old, change.new) if v is not None)
+    names = {}
+    for name, ids in wanted.items():
+        queryset = Agreement._meta.get_field(name).related_model._default_manager.all()
+        if hasattr(queryset, "visible_to"):
+            queryset = queryset.visible_to(user)
+        for pk, obj in queryset.in_bulk(list(ids)).items():
+            names[(name, pk)] = str(obj)
+    return names
+
+
+def _show(name: str, value: Any, names: dict[tuple[str, Any], str]) -> str:
+    if value in (None, ""):
+        return "—"
+    model_field = Agreement._meta.get_field(name)
+    if model_field.is_relation:
+        return names.get((name, value), str(value))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return str(value)
+
+
+@dataclass
+class AgreementDetail:
+    agreement: Agreement
+    parties: list[AgreementParty]
+    rounds: list[NegotiationRound]
+    files: list[AgreementFile]
+    children: list[Agreement]
+    projects: list[Any]
+    timeline: list[TimelineEntry]
+    transitions: list[str]
+    can_edit: bool
+    can_record_round: bool
+    can_manage_files: bool
+
+
+def agreement_detail(*, agreement: Agreement, user: Any) -> AgreementDetail:
+    parties = list(
+        agreement.parties.select_related("country", "organization", "signing_agency")
+    )
+    rounds = list(agreement.rounds.select_related("recorded_by"))
+    files = list(agreement.files.select_related("uploaded_by"))
+    children = list(
+        agreement.children.visible_to(user).only(
+            "id", "title_en", "title_zh", "state", "parent_relation", "desk_id"
+        )
+    )
+    return AgreementDetail(
+        agreement=agreement,
+        parties=parties,
+        rounds=rounds,
+        files=files,
+        children=children,
+        projects=agreement_projects(agreement=agreement, user=user),
+        timeline=agreement_timeline(agreement=agreement, rounds=rounds, user=user),
+        transitions=[
+            name
+            for name in transitions_for_user(agreement, Agreement.TRANSITIONS, user)
+            if name not in AUTOMATIC_TRANSITIONS
+        ],
+        can_edit=can_edit(user, agreement),
+        can_record_round=can_record_round(user, agreement),
+        can_manage_files=can_manage_files(user, agreement),
+    )
+
+
+def agreement_projects(*, agreement: Agreement, user: Any) -> list[Any]:
+    """Projects the document underpins that the user may see."""
+    manager = getattr(agreement, "projects", None)
+    if manager is None:
+        return []
+    return list(manager.visible_to(user).select_related("country").order_by("name_en"))
+
+
+# Lookups for search-as-you-type selects ------------------------------------
+
+LOOKUP_LIMIT = 20
+
+
+def countries_for_lookup(*, user: Any, query: str, any_country: bool) -> list[Country]:
+    """Countries that are parties to documents the user may see (or, for a
+    party being chosen, any country) matching ``query``."""
+    countries = Country.objects.order_by("name_en")
+    if not any_country:
+        countries = countries.filter(
+            agreement_parties__agreement__in=Agreement.objects.visible_to(user)
+        ).distinct()
+    if query:
+        countries = countries.filter(
+            Q(name_en__icontains=query)
+            | Q(name_zh__icontains=query)
+            | Q(code__iexact=query)
+        )
+    return list(countries[:LOOKUP_LIMIT])
+
+
+def organizations_for_lookup(
+    *, user: Any, query: str, any_organization: bool
+) -> list[Organization]:
+    organizations = Organization.objects.order_by("name_en")
+    if not any_organization:
+        visible = Agreement.objects.visible_to(user)
+        organizations = organizations.filter(
+            Q(agreement_parties__agreement__in=visible)
+            | Q(agreements_signed_for__agreement__in=visible)
+        ).distinct()
+    if query:
+        organizations = organizations.filter(
+            Q(name_en__icontains=query) | Q(name_zh__icontains=query)
+        )
+    return list(organizations[:LOOKUP_LIMIT])
+
+
+def officers_for_lookup(*, user: Any, query: str) -> list[Any]:
+    """People responsible for documents the user may see."""
+    users = get_user_model().objects.filter(is_active=True)
+    if not sees_all_desks(user):
+        desks = user_desk_ids(user)
+        users = users.filter(Q(desks__in=desks) | Q(desks_led__in=desks))
+    if query:
+        users = users.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+        )
+    return list(users.distinct().order_by("last_name", "first_name")[:LOOKUP_LIMIT])
+
+
+def agreements_for_lookup(*, user: Any, query: str) -> list[Agreement]:
+    return list(
+        Agreement.objects.visible_to(user)
+        .search(query)
+        .only("id", "title_en", "title_zh")
+        .order_by("title_en")[:LOOKUP_LIMIT]
+    )

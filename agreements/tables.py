@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import django_tables2 as tables
+import tablib
+from django.http import HttpResponse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agreement
+
+STATE_CLASSES = {
+    "drafting": "secondary",
+    "negotiating": "info",
+    "agreed": "primary",
+    "approval": "warning",
+    "ready": "success",
+    "signed": "success",
+    "in_force": "success",
+    "suspended": "dark",
+    "withdrawn": "light",
+    "expired": "light",
+    "terminated": "light",
+}
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def state_badge(agreement: Agreement) -> str:
+    return format_html(
+        '<span class="badge text-bg-{}">{}</span>',
+        STATE_CLASSES.get(agreement.state, "secondary"),
+        agreement.get_state_display(),
+    )
+
+
+def counterparts(agreement: Agreement) -> str:
+    parties = getattr(agreement, "counterparts", None)
+    if parties is None:
+        parties = [p for p in agreement.parties.all() if p.side == p.Side.COUNTERPART]
+    return "; ".join(str(p) for p in parties)
+
+
+class AgreementTable(tables.Table):
+    title_en = tables.Column(
+        verbose_name=_("Title"), linkify=True, order_by=("title_en",)
+    )
+    kind = tables.Column(verbose_name=_("Kind"))
+    counterparts = tables.Column(
+        verbose_name=_("Counterparts"), empty_values=(), orderable=False
+    )
+    state = tables.Column(verbose_name=_("State"))
+    desk = tables.Column(verbose_name=_("Desk"), order_by=("desk__code",))
+    officer = tables.Column(verbose_name=_("Officer"), order_by=("officer__last_name",))
+    target_signing_date = tables.DateColumn(
+        verbose_name=_("Target signing"), short=True
+    )
+    target_event = tables.Column(
+        verbose_name=_("Target event"), order_by=("target_event__starts_on",)
+    )
+    signed_on = tables.DateColumn(verbose_name=_("Signed"), short=True)
+    expires_on = tables.DateColumn(verbose_name=_("Expires"), short=True)
+
+    class Meta:
+        model = Agreement
+        fields: list[str] = []
+        sequence = (
+            "title_en",
+            "kind",
+            "counterparts",
+            "state",
+            "desk",
+            "officer",
+            "target_signing_date",
+            "target_event",
+            "signed_on",
+            "expires_on",
+        )
+        order_by = ("-target_signing_date",)
+        empty_text = _("No documents match.")
+
+    def render_title_en(self, record: Agreement) -> str:
+        return record.localized("title")
+
+    def render_counterparts(self, record: Agreement) -> str:
+        return counterparts(record)
+
+    def render_state(self, record: Agreement) -> str:
+        return state_badge(record)
+
+
+# Export --------------------------------------------------------------------
+
+EXPORT_HEADERS = (
+    _("ID"),
+    _("Title (Chinese)"),
+    _("Title (English)"),
+    _("Kind"),
+    _("Binding"),
+    _("Counterparts"),
+    _("State"),
+    _("Desk"),
+    _("Officer"),
+    _("Target signing date"),
+    _("Target event"),
+    _("Signed on"),
+    _("Signing place"),
+    _("In force from"),
+    _("Expires on"),
+    _("Last date to give notice"),
+)
+
+
+def neutralise(value: Any) -> Any:
+    """Keep a spreadsheet from running a cell as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if value else ""
+
+
+def export_rows(queryset: Any) -> Iterator[tuple]:
+    for a in queryset:
+        yield tuple(
+            neutralise(v)
+            for v in (
+                a.pk,
+                a.title_zh,
+                a.title_en,
+                a.get_kind_display(),
+                str(_("Yes")) if a.binding else str(_("No")),
+                counterparts(a),
+                a.get_state_display(),
+                str(a.desk),
+                str(a.officer) if a.officer else "",
+                _iso(a.target_signing_date),
+                str(a.target_event) if a.target_event else "",
+                _iso(a.signed_on),
+                a.signing_place,
+                _iso(a.effective_on),
+                _iso(a.expires_on),
+                _iso(a.notice_deadline),
+            )
+        )
+
+
+def export_response(queryset: Any, fmt: str, filename: str) -> HttpResponse:
+    """The whole filtered list (not one page) as CSV or XLSX."""
+    data = tablib.Dataset(headers=[str(h) for h in EXPORT_HEADERS])
+    for row in export_rows(queryset):
+        data.append(row)
+    body = data.export(fmt)
+    if isinstance(body, str):
+        body = body.encode("utf-8-sig")
+    response = HttpResponse(body, content_type=EXPORT_FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

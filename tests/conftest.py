@@ -41,6 +41,18 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests flush the database after they run, taking the
+    migrations' reference data (countries, role groups) with it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from tracker.reference import ensure_reference_data
+
+        ensure_reference_data()
+
+
 @pytest.fixture
 def desk(db):
     return DeskFactory(code="asia", name_en="Asia Division", name_zh="亚洲处")

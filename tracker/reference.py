@@ -47,3 +47,16 @@ def load_countries(country_model) -> int:
                 region=row["region"],
             )
     return len(rows)
+
+
+def ensure_reference_data() -> None:
+    """Countries and role groups, as the data migrations load them. Tests that
+    flush the database (transactional ones) call this to get them back."""
+    from django.contrib.auth.models import Group
+
+    from .models import Country, Role
+
+    if not Country.objects.exists():
+        load_countries(Country)
+    for name in Role.values:
+        Group.objects.get_or_create(name=name)

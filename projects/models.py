@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import LessThan
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -42,7 +43,7 @@ class Sector(models.TextChoices):
     """AidData's sector groups (OECD CRS), stored by a short code."""
 
     EDUCATION = "education", _("Education")
-    HEALTH = "health", _("Health")
+    HEALTH = "health", pgettext_lazy("sector", "Health")
     POPULATION = "population", _("Population and reproductive health")
     WATER = "water", _("Water supply and sanitation")
     GOVERNMENT = "government", _("Government and civil society")

@@ -37,18 +37,8 @@
     });
   }
 
-  draw("chart-funnel", {
-    tooltip: { trigger: "item" },
-    series: [{
-      type: "funnel",
-      sort: "none",
-      left: "10%",
-      width: "80%",
-      minSize: "8%",
-      label: { show: true, position: "inside", formatter: "{b}: {c}" },
-      data: data.funnel.map((item) => ({ name: item.label, value: item.value, url: item.url })),
-    }],
-  });
+  // The pipeline, in the order documents move through it.
+  bars("chart-funnel", data.funnel, true);
 
   draw("chart-signed", {
     tooltip: { trigger: "axis" },

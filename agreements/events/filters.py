@@ -29,6 +29,13 @@ class EventFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else {}
         data.setdefault("when", "upcoming")
         super().__init__(data, *args, **kwargs)
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault(
+                "class",
+                "form-select"
+                if field.widget.input_type == "select"
+                else "form-control",
+            )
 
     def filter_when(self, queryset, name, value):
         today = timezone.localdate()

@@ -18,8 +18,9 @@ from .permissions import daily_job_only
 from .services import REASON_REQUIRED, TRANSITION_FIELDS
 
 BOX_W, BOX_H = 128, 40
-COL_GAP, ROW_GAP = 176, 96
+COL_GAP, ROW_GAP = 212, 96
 MARGIN = 24
+TOP = 64  # room above the first row for loops and bent arrows
 
 
 @dataclass(frozen=True)
@@ -129,18 +130,16 @@ def diagram() -> Diagram:
     initial = Agreement._meta.get_field("state").default
     layer = _layers(pairs, initial)
     labels = dict(Agreement.State.choices)
-    columns: dict[int, list[str]] = {}
-    for state in Agreement.State.values:
-        columns.setdefault(layer.get(state, 0), []).append(state)
-    nodes = {}
-    for col, states in columns.items():
-        for row, state in enumerate(states):
-            nodes[state] = Node(
-                state=state,
-                label=str(labels[state]),
-                x=MARGIN + col * COL_GAP,
-                y=MARGIN + 20 + row * ROW_GAP,
-            )
+    positions = _place(pairs, layer)
+    nodes = {
+        state: Node(
+            state=state,
+            label=str(labels[state]),
+            x=MARGIN + col * COL_GAP,
+            y=TOP + row * ROW_GAP,
+        )
+        for state, (col, row) in positions.items()
+    }
     reverse = set(pairs)
     edges = []
     for name, source, targets, _perm in found:
@@ -148,9 +147,8 @@ def diagram() -> Diagram:
             edges.append(
                 _edge(name, nodes[source], nodes[target], (target, source) in reverse)
             )
-    width = MARGIN * 2 + (max(columns) + 1) * COL_GAP - (COL_GAP - BOX_W)
-    rows = max(len(s) for s in columns.values())
-    height = MARGIN * 2 + 40 + rows * ROW_GAP
+    width = MARGIN * 2 + max(c for c, _ in positions.values()) * COL_GAP + BOX_W
+    height = TOP + max(r for _, r in positions.values()) * ROW_GAP + BOX_H + MARGIN
     return Diagram(
         nodes=tuple(nodes.values()),
         edges=tuple(edges),
@@ -158,6 +156,45 @@ def diagram() -> Diagram:
         height=height,
         rows=tuple(_rows(found)),
     )
+
+
+def _place(
+    pairs: list[tuple[str, str]], layer: dict[str, int]
+) -> dict[str, tuple[float, int]]:
+    """(column, row) of each state: the longest chain of states on the top
+    row, the others below, near the states they connect to."""
+    order = list(Agreement.State.values)
+    end = min(
+        (s for s in order if s in layer),
+        key=lambda s: (-layer[s], order.index(s)),
+    )
+    chain = [end]
+    while layer[chain[-1]] > 0:
+        current = chain[-1]
+        before = [
+            src
+            for src, tgt in pairs
+            if tgt == current and layer.get(src) == layer[current] - 1
+        ]
+        chain.append(min(before, key=order.index))
+    positions: dict[str, tuple[float, int]] = {
+        state: (float(layer[state]), 0) for state in chain
+    }
+    for state in order:
+        if state in positions:
+            continue
+        neighbours = [
+            positions[other][0]
+            for src, tgt in pairs
+            for other in ((tgt,) if src == state else (src,) if tgt == state else ())
+            if other in positions and other != state
+        ]
+        col = sum(neighbours) / len(neighbours) if neighbours else 0.0
+        row = 1
+        while any(r == row and abs(c - col) < 1.0 for c, r in positions.values()):
+            row += 1
+        positions[state] = (col, row)
+    return positions
 
 
 def _border_point(
@@ -189,7 +226,7 @@ def _edge(name: str, a: Node, b: Node, has_reverse: bool) -> Edge:
     if has_reverse:
         bend = 22.0
     span = abs(dx) / COL_GAP
-    if span > 1.5:
+    if span > 1.5 and abs(dy) < 1:
         bend = max(bend, 18.0 * span)
     nx, ny = -dy / length, dx / length
     mx, my = (a.cx + b.cx) / 2 + nx * bend, (a.cy + b.cy) / 2 + ny * bend
@@ -199,6 +236,8 @@ def _edge(name: str, a: Node, b: Node, has_reverse: bool) -> Edge:
     # The curve's midpoint for the label.
     lx = 0.25 * sx + 0.5 * mx + 0.25 * ex
     ly = 0.25 * sy + 0.5 * my + 0.25 * ey
+    if abs(dy) < 1 and bend <= 0:
+        ly -= 7  # above a straight arrow, not on it
     return Edge(name, _label(name), a.state, b.state, path, lx, ly)
 
 

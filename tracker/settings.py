@@ -228,7 +228,16 @@ CELERY_BEAT_SCHEDULE = {
             hour=env_int("REMINDER_HOUR", 7), minute=env_int("REMINDER_MINUTE", 0)
         ),
     },
+    # Sends notices and retries digests that a broker outage or a dead worker
+    # left behind.
+    "delivery-sweep": {
+        "task": "workflows.tasks.sweep_deliveries",
+        "schedule": float(env_int("DELIVERY_SWEEP_SECONDS", 300)),
+    },
 }
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5)
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
+REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 900)
 
 # Security. Production (DEBUG off) gets the strict defaults; each can be
 # relaxed through its variable, e.g. behind a proxy that terminates TLS.

@@ -21,16 +21,16 @@ from .models import DeliveryStatus
 
 
 def lease() -> datetime.timedelta:
-    return datetime.timedelta(seconds=getattr(settings, "REMINDER_LEASE_SECONDS", 900))
+    return datetime.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
 
 
 def max_attempts() -> int:
-    return getattr(settings, "REMINDER_MAX_ATTEMPTS", 5)
+    return settings.REMINDER_MAX_ATTEMPTS
 
 
 def backoff(attempts: int) -> int:
     """Seconds to wait after the n-th failed attempt: base, 2×base, 4×base…"""
-    base = getattr(settings, "REMINDER_RETRY_BASE_SECONDS", 60)
+    base = settings.REMINDER_RETRY_BASE_SECONDS
     return base * 2 ** max(attempts - 1, 0)
 
 

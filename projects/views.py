@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_fsm import ConcurrentTransition
@@ -39,11 +40,11 @@ from .tables import ProjectTable, days, export_response
 
 EXPORT_FORMATS = ("csv", "xlsx")
 TRANSITION_LABELS = {
-    "start_implementation": _("Start implementation"),
-    "complete": _("Mark completed"),
-    "suspend": _("Suspend"),
-    "resume": _("Resume"),
-    "cancel": _("Cancel project"),
+    "start_implementation": gettext_lazy("Start implementation"),
+    "complete": gettext_lazy("Mark completed"),
+    "suspend": gettext_lazy("Suspend"),
+    "resume": gettext_lazy("Resume"),
+    "cancel": gettext_lazy("Cancel project"),
 }
 
 

@@ -53,9 +53,17 @@ def test_it_hides_other_desks_documents_from_an_officer(other_officer_client, do
     for name, url in _urls(doc).items():
         assert other_officer_client.get(url).status_code in (404, 405), name
         assert other_officer_client.post(url, {"comment": "x"}).status_code == 404, name
+    for name in Agreement.TRANSITIONS:
+        url = reverse("agreements:transition", args=[doc.pk, name])
+        assert other_officer_client.get(url).status_code == 404, name
+        assert other_officer_client.post(url, {"comment": "x"}).status_code == 404
+    for name in ("file_download", "file_delete"):
+        url = reverse(f"agreements:{name}", args=[doc.pk, 1])
+        assert other_officer_client.post(url).status_code in (404, 405)
     doc.refresh_from_db()
     assert doc.state == "negotiating"
     assert not doc.rounds.exists()
+    assert not TransitionLog.objects.exists()
     response = other_officer_client.get(reverse("agreements:list"))
     assert "MoU on Ports" not in response.content.decode()
 

@@ -54,6 +54,27 @@ lock:
 serve: install
 	$(PY) -m tracker.serve
 
+# The benchmark (issue 8): production settings, a PostgreSQL database of its own
+# filled once by seed_scale (BENCH_SCALE; BENCH_RESEED=1 rebuilds it), then
+# every page and job timed beside the admin and the SQL floor. Prints a table
+# and writes bench/results.json. BENCH_ARGS go to the bench command.
+BENCH_DB ?= tracker_bench
+BENCH_SCALE ?= 1.0
+BENCH_URL = postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+BENCH_ENV = DEBUG=false DATABASE_URL=$(BENCH_URL) DB_CONN_MAX_AGE=60 \
+  ALLOWED_HOSTS=localhost,127.0.0.1 REDIS_URL= \
+  SECRET_KEY=bench-$$(date +%s)-only-for-this-run-not-a-secret-not-reused
+bench: install
+	$(PY) -c "from tracker.serve import ensure_database; ensure_database('$(BENCH_URL)')"
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
+	@if [ "$(BENCH_RESEED)" = "1" ]; then \
+	  $(BENCH_ENV) $(PY) manage.py seed_scale --scale $(BENCH_SCALE) --reset; \
+	else \
+	  $(BENCH_ENV) $(PY) manage.py seed_scale --scale $(BENCH_SCALE) --keep; \
+	fi
+	$(BENCH_ENV) $(PY) manage.py bench $(BENCH_ARGS)
+
 # Refreshes the vendored front-end assets and data from the npm registry.
 vendor:
 	$(PY) -m tracker.vendor

@@ -34,6 +34,10 @@ SELECT = re.compile(r"<select\b.*?</select>", re.S | re.I)
 OPTION = re.compile(r"<option\b", re.I)
 
 
+SLOW_ADMIN_SECONDS = 2.0
+SLOW_ADMIN_RUNS = 3
+
+
 def percentile(values: list[float], share: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
@@ -88,6 +92,7 @@ class PageCase:
     exact_counts: list[str] = field(default_factory=list)
     max_select_options: int = 0
     bytes: int = 0
+    admin_runs: int | None = None
 
     def url(self, run: int) -> str:
         return self.urls[run % len(self.urls)]
@@ -186,14 +191,16 @@ def measure_pages(
     admin: Client,
     runs: int,
     warmup: int,
-    floor_runs: int = 5,
     log: Callable[[str], None] = print,
 ) -> None:
     for case in cases:
         for run in range(warmup):
             _get(ours, case.url(run))
             if case.admin_urls:
-                _get(admin, case.admin_url(run))
+                seconds = _timed(admin, case.admin_url(run))
+                if seconds > SLOW_ADMIN_SECONDS:
+                    # Seconds a page: a few runs tell enough.
+                    case.admin_runs = SLOW_ADMIN_RUNS
         _inspect(case, ours)
         if case.admin_urls:
             with CaptureQueriesContext(connection) as captured:
@@ -204,9 +211,9 @@ def measure_pages(
     for run in range(runs):
         for case in cases:
             case.ours.add(_timed(ours, case.url(run)))
-            if case.admin_urls:
+            if case.admin_urls and run < (case.admin_runs or runs):
                 case.admin.add(_timed(admin, case.admin_url(run)))
-            if case.main_sql and run < max(floor_runs, runs):
+            if case.main_sql:
                 case.floor.add(_raw(case.main_sql))
     for case in cases:
         case.floor.queries = 1 if case.main_sql else None

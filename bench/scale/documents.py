@@ -384,7 +384,10 @@ class _DocumentMaker:
             comment = ""
             if name in WITH_REASON:
                 comment = text.REASONS[rng.randrange(len(text.REASONS))]
-            path.append((name, source, target, at(day, rng), by, comment))
+            moment = at(day, rng)
+            if path and moment <= path[-1][3]:
+                moment = path[-1][3] + datetime.timedelta(minutes=rng.randint(1, 240))
+            path.append((name, source, target, moment, by, comment))
             source = target
         return path
 

@@ -269,19 +269,14 @@ def _transitions(projects, content_type: int, start: int, rng) -> Iterator[tuple
                     text.REASONS[rng.randrange(len(text.REASONS))],
                 )
             )
+        previous = None
         for name, source, target, day, comment in steps:
+            moment = at(day, rng)
+            if previous and moment <= previous:
+                moment = previous + datetime.timedelta(minutes=rng.randint(1, 240))
+            previous = moment
             pk += 1
-            yield (
-                pk,
-                content_type,
-                p[ID],
-                name,
-                source,
-                target,
-                by,
-                at(day, rng),
-                comment,
-            )
+            yield (pk, content_type, p[ID], name, source, target, by, moment, comment)
 
 
 def _milestones(projects, per_project: float, anchor, rng) -> Iterator[tuple]:

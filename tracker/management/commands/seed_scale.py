@@ -40,6 +40,11 @@ class Command(BaseCommand):
             "logs, reminders and history).",
         )
         parser.add_argument(
+            "--keep",
+            action="store_true",
+            help="Do nothing when the database already has documents or projects.",
+        )
+        parser.add_argument(
             "--no-history",
             action="store_true",
             help="Skip the creation history of milestones and progress logs.",
@@ -50,6 +55,9 @@ class Command(BaseCommand):
             raise CommandError("--scale must be positive.")
         if reset:
             reset_data()
+        elif options["keep"] and existing_rows():
+            self.stdout.write("The database already has data; kept as it is.")
+            return
         elif existing_rows():
             raise CommandError(
                 "The database already has documents, events or projects; "

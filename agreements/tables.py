@@ -59,13 +59,13 @@ class AgreementTable(tables.Table):
     desk = tables.Column(verbose_name=_("Desk"), order_by=("desk__code",))
     officer = tables.Column(verbose_name=_("Officer"), order_by=("officer__last_name",))
     target_signing_date = tables.DateColumn(
-        verbose_name=_("Target signing"), short=True
+        verbose_name=_("Target signing"), format="Y-m-d"
     )
     target_event = tables.Column(
         verbose_name=_("Target event"), order_by=("target_event__starts_on",)
     )
-    signed_on = tables.DateColumn(verbose_name=_("Signed"), short=True)
-    expires_on = tables.DateColumn(verbose_name=_("Expires"), short=True)
+    signed_on = tables.DateColumn(verbose_name=_("Signed"), format="Y-m-d")
+    expires_on = tables.DateColumn(verbose_name=_("Expires"), format="Y-m-d")
 
     class Meta:
         model = Agreement

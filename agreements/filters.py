@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Country, Desk, Organization
+from tracker.models import Country, Desk, Organization, Region
 
 from .forms import AutocompleteSelect, DateInput, lookup
 from .models import Agreement, AgreementParty
@@ -45,6 +45,15 @@ class AgreementFilter(django_filters.FilterSet):
         label=_("Officer"),
         queryset=get_user_model().objects.all(),
         widget=AutocompleteSelect(lookup("officers")),
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Region"), choices=Region.choices, method="filter_region"
+    )
+    signed_year = django_filters.NumberFilter(
+        label=_("Year signed"),
+        field_name="signed_on",
+        lookup_expr="year",
+        widget=forms.NumberInput(attrs={"min": 1950, "max": 2100}),
     )
     target_after = django_filters.DateFilter(
         label=_("Target date from"),
@@ -83,6 +92,14 @@ class AgreementFilter(django_filters.FilterSet):
         return queryset.filter(
             pk__in=AgreementParty.objects.filter(country=value).values("agreement_id")
         )
+
+    def filter_region(self, queryset: Any, name: str, value: str) -> Any:
+        if not value:
+            return queryset
+        parties = AgreementParty.objects.filter(
+            side=AgreementParty.Side.COUNTERPART, country__region=value
+        )
+        return queryset.filter(pk__in=parties.values("agreement_id"))
 
     def filter_organization(self, queryset: Any, name: str, value: Any) -> Any:
         if value is None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -250,11 +251,27 @@ class FileForm(forms.ModelForm):
         style(self)
 
 
+def signing_events(agreement: Agreement) -> Any:
+    """Events of the document's desk around now, and its current target."""
+    today = timezone.localdate()
+    window = (today - datetime.timedelta(days=60), today + datetime.timedelta(days=60))
+    return Event.objects.filter(
+        Q(desk_id=agreement.desk_id, starts_on__range=window)
+        | Q(pk=agreement.target_event_id)
+    ).order_by("starts_on")
+
+
 class TransitionForm(forms.Form):
     """Asks for exactly what one transition needs: its fields and a reason."""
 
     signed_on = forms.DateField(label=_("Signing date"), widget=DateInput())
     signing_place = forms.CharField(label=_("Signing place"), max_length=200)
+    target_event = forms.ModelChoiceField(
+        label=_("Signed at event"),
+        queryset=Event.objects.none(),
+        required=False,
+        help_text=_("Leave empty when it is not signed at a visit, dialogue or forum."),
+    )
     effective_on = forms.DateField(label=_("In force from"), widget=DateInput())
     renewed_until = forms.DateField(label=_("New expiry date"), widget=DateInput())
     comment = forms.CharField(
@@ -287,6 +304,8 @@ class TransitionForm(forms.Form):
             event = agreement.target_event
             if event is not None and event.place:
                 self.initial.setdefault("signing_place", event.place)
+            self.fields["target_event"].queryset = signing_events(agreement)
+            self.initial.setdefault("target_event", agreement.target_event_id)
         if transition == "renew":
             self.initial.setdefault("renewed_until", agreement.next_term_end())
         if transition == "enter_into_force":

@@ -23,7 +23,8 @@ from .uploads import check_upload
 
 # What each transition asks for, besides the reason.
 TRANSITION_FIELDS: dict[str, tuple[str, ...]] = {
-    "sign": ("signed_on", "signing_place"),
+    # The event it is signed at, if any, becomes its target event.
+    "sign": ("signed_on", "signing_place", "target_event"),
     "enter_into_force": ("effective_on",),
     "renew": ("renewed_until",),
 }

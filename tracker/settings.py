@@ -228,6 +228,10 @@ CELERY_BEAT_SCHEDULE = {
             hour=env_int("REMINDER_HOUR", 7), minute=env_int("REMINDER_MINUTE", 0)
         ),
     },
+    "daily-expiry": {
+        "task": "agreements.tasks.expire_agreements",
+        "schedule": crontab(hour=0, minute=30),
+    },
     # Sends notices and retries digests that a broker outage or a dead worker
     # left behind.
     "delivery-sweep": {

@@ -163,10 +163,35 @@ def test_the_sign_form_asks_for_date_place_and_signatories(officer_client, desk)
     )
     fields = set(response.context["form"].fields)
     parties = list(agreement.parties.order_by("pk").values_list("pk", flat=True))
-    expected = {"signed_on", "signing_place", "comment"}
+    expected = {"signed_on", "signing_place", "target_event", "comment"}
     for pk in parties:
         expected |= {f"signatory_{pk}", f"signatory_title_{pk}"}
     assert fields == expected
+
+
+def test_signing_at_an_event_links_the_document_to_it(officer, officer_client, desk):
+    from agreements.events.selectors import event_readiness
+    from tests.factories import EventFactory
+
+    event = EventFactory(desk=desk, starts_on=timezone.localdate(), place="Beijing")
+    agreement = agreement_in("ready", desk=desk)
+    data = {
+        "signed_on": timezone.localdate().isoformat(),
+        "signing_place": "Beijing",
+        "target_event": event.pk,
+    }
+    for party in agreement.parties.all():
+        data[f"signatory_{party.pk}"] = "Signatory"
+    url = reverse("agreements:transition", args=[agreement.pk, "sign"])
+    form = officer_client.get(url).context["form"]
+    assert event in form.fields["target_event"].queryset
+    response = officer_client.post(url, data)
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.state in {"signed", "in_force"}
+    assert agreement.target_event == event
+    board = event_readiness(event=event, user=officer, today=timezone.localdate())
+    assert [row.agreement for row in board.rows if row.ready] == [agreement]
 
 
 def test_the_reject_form_asks_only_for_a_reason(leader_client, desk):

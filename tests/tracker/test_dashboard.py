@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from agreements.models import Agreement, AgreementParty, Event
 from tests.factories import (
@@ -105,7 +106,8 @@ def test_it_narrows_to_one_desk_for_leadership(portfolio, leader, other_desk):
 
 
 def test_it_links_every_figure_to_its_filtered_list(portfolio, leader, desk):
-    charts = dashboard_charts(dashboard_get(user=leader, today=TODAY, desk=desk))
+    with translation.override("en"):
+        charts = dashboard_charts(dashboard_get(user=leader, today=TODAY, desk=desk))
     documents, projects = reverse("agreements:list"), reverse("projects:list")
     headline = {label: href for label, _value, href, _tone in charts["headline"]}
     assert headline["In negotiation"] == f"{documents}?desk={desk.pk}&state=negotiating"
@@ -140,3 +142,16 @@ def test_it_shows_each_persona_its_dashboard_and_hides_other_desks(
     response = other_officer_client.get(reverse("tracker:home") + "?desk=asia")
     assert response.status_code == 404
     assert anon_client.get(reverse("tracker:home")).status_code == 302
+
+
+def test_its_links_land_on_lists_showing_the_same_figures(
+    portfolio, leader, leader_client, desk
+):
+    charts = dashboard_charts(dashboard_get(user=leader, today=TODAY))
+    signed_2026 = next(i for i in charts["signed"]["total"] if i["label"] == "2026")
+    body = leader_client.get(signed_2026["url"]).content.decode()
+    assert body.count("signed document") + body.count("in_force document") == 2
+    africa = charts["signed"]["series"][0]["data"][-1]
+    assert africa["value"] == 1
+    body = leader_client.get(africa["url"]).content.decode()
+    assert body.count("signed document") + body.count("in_force document") == 1

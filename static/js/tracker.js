@@ -12,7 +12,9 @@ document.addEventListener("DOMContentLoaded", () => {
       maxOptions: 50,
       plugins: select.multiple ? ["remove_button"] : [],
       load: (query, callback) => {
-        fetch(`${url}?q=${encodeURIComponent(query)}`, { credentials: "same-origin" })
+        const target = new URL(url, window.location.href);
+        target.searchParams.set("q", query);
+        fetch(target, { credentials: "same-origin" })
           .then((response) => response.json())
           .then((data) => callback(data.results))
           .catch(() => callback());

@@ -23,8 +23,8 @@ def test_it_logs_in_and_switches_language_in_a_real_browser(browse, officer):
     page.fill("#id_password", PASSWORD)
     page.click("form[action='/login/'] button")
     page.wait_for_url(f"{page.base_url}/")
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
     assert page.locator("html").get_attribute("lang") == "en"
     shoot(page, "home-en")
     officer.refresh_from_db()

@@ -9,8 +9,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Country, Desk, Organization, Region
+from tracker.widgets import AutocompleteSelect, DateInput, bootstrap
 
-from .forms import AutocompleteSelect, DateInput, lookup
+from .forms import lookup
 from .models import Agreement, AgreementParty
 
 
@@ -77,11 +78,7 @@ class AgreementFilter(django_filters.FilterSet):
         for name in ("country", "organization", "officer"):
             field = self.form.fields[name]
             field.widget.choices = field.choices
-        for field in self.form.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "form-select form-select-sm")
-            else:
-                field.widget.attrs.setdefault("class", "form-control form-control-sm")
+        bootstrap(self.form, small=True)
 
     def search(self, queryset: Any, name: str, value: str) -> Any:
         return queryset.search(value)

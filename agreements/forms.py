@@ -14,56 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Organization
 from tracker.permissions import editable_desks
+from tracker.widgets import AutocompleteSelect, DateInput, bootstrap
 
 from .models import Agreement, AgreementFile, AgreementParty, Event, NegotiationRound
 from .services import TRANSITION_FIELDS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class AutocompleteSelect(forms.Select):
-    """A select that renders only its chosen option; the others are searched
-    through ``url`` by static/js/tracker.js, so no page lists thousands."""
-
-    def __init__(self, url: Any, attrs: dict | None = None) -> None:
-        self.url = url
-        super().__init__(attrs=attrs)
-
-    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
-        attrs = {**(attrs or {}), "data-autocomplete": str(self.url)}
-        return super().get_context(name, value, attrs)
-
-    def optgroups(self, name: str, value: list, attrs: dict | None = None) -> list:
-        chosen = [v for v in value if v not in (None, "")]
-        groups = [(None, [self.create_option(name, "", "", False, 0)], 0)]
-        queryset = getattr(self.choices, "queryset", None)
-        if chosen and queryset is not None:
-            for index, obj in enumerate(queryset.filter(pk__in=chosen), start=1):
-                option = self.create_option(name, str(obj.pk), str(obj), True, index)
-                groups.append((None, [option], index))
-        return groups
 
 
 def lookup(name: str, **params: str) -> Any:
     """The lazy URL of one of this app's lookup views."""
     query = f"?{urlencode(params)}" if params else ""
     return format_lazy("{}{}", reverse_lazy(f"agreements:lookup_{name}"), query)
-
-
-def style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
 
 
 class AgreementForm(forms.ModelForm):
@@ -131,7 +91,7 @@ class AgreementForm(forms.ModelForm):
             )
             if party is not None:
                 chinese.initial = party.signing_agency_id
-        style(self)
+        bootstrap(self)
 
 
 PARTY_FIELDS = (
@@ -157,7 +117,7 @@ class PartyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("country", "organization", "signing_agency"):
             self.fields[name].widget.choices = self.fields[name].choices
-        style(self)
+        bootstrap(self)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -224,7 +184,7 @@ class NegotiationRoundForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style(self)
+        bootstrap(self)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -248,7 +208,7 @@ class FileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["upload"].widget.attrs["accept"] = ".pdf,.docx,.odt,.txt"
-        style(self)
+        bootstrap(self)
 
 
 def signing_events(agreement: Agreement) -> Any:
@@ -310,7 +270,7 @@ class TransitionForm(forms.Form):
             self.initial.setdefault("renewed_until", agreement.next_term_end())
         if transition == "enter_into_force":
             self.initial.setdefault("effective_on", agreement.signed_on)
-        style(self)
+        bootstrap(self)
 
     def _add_signatory_fields(self, parties: list[AgreementParty]) -> None:
         for party in parties:

@@ -10,8 +10,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Country, Desk, Region
+from tracker.widgets import AutocompleteSelect, bootstrap
 
-from .forms import AutocompleteSelect
 from .models import Project, Rag, Sector
 
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
@@ -84,11 +84,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "form-select")
-            else:
-                field.widget.attrs.setdefault("class", "form-control")
+        bootstrap(self.form)
 
     def search(self, queryset: Any, name: str, value: str) -> Any:
         value = value.strip()

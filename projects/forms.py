@@ -13,59 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Agreement, Event
 from tracker.models import Desk, Organization
 from tracker.permissions import editable_desks
+from tracker.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+    DateInput,
+    bootstrap,
+)
 
 from .models import Milestone, ProgressLog, Project, ProjectOrganization
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs={"class": "form-control", **(attrs or {})})
-        self.format = "%Y-%m-%d"
-
-
-class AutocompleteSelect(forms.Select):
-    """A select that renders only its chosen options; the rest are searched
-    through ``url`` (static/js/tracker.js), so no page lists thousands."""
-
-    def __init__(self, url: str, attrs: dict | None = None) -> None:
-        self.url = url
-        super().__init__(attrs={"class": "form-select", **(attrs or {})})
-
-    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
-        attrs = {**(attrs or {}), "data-autocomplete": str(self.url)}
-        return super().get_context(name, value, attrs)
-
-    def optgroups(self, name: str, value: list, attrs: dict | None = None) -> list:
-        chosen = [v for v in value if v not in (None, "")]
-        groups = []
-        if not self.allow_multiple_selected:
-            groups.append((None, [self.create_option(name, "", "", False, 0)], 0))
-        queryset = getattr(self.choices, "queryset", None)
-        if chosen and queryset is not None:
-            for index, obj in enumerate(queryset.filter(pk__in=chosen), start=1):
-                option = self.create_option(
-                    name, str(obj.pk), str(obj), True, index, attrs=None
-                )
-                groups.append((None, [option], index))
-        return groups
-
-
-class AutocompleteSelectMultiple(AutocompleteSelect):
-    allow_multiple_selected = True
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        getter = getattr(data, "getlist", None)
-        return getter(name) if getter else data.get(name)
-
-    def format_value(self, value: Any) -> list[str]:
-        if value is None:
-            return []
-        if not isinstance(value, (list, tuple)):
-            value = [value]
-        return [str(v) for v in value if v is not None]
-
 
 COUNTRY_LOOKUP = reverse_lazy("projects:lookup_countries")
 AGREEMENT_LOOKUP = reverse_lazy("projects:lookup_agreements")
@@ -126,21 +81,10 @@ class ProjectForm(forms.ModelForm):
         event.queryset = Event.objects.visible_to(user)
         event.widget = AutocompleteSelect(EVENT_LOOKUP)
         event.widget.choices = event.choices
-        _style(self)
+        bootstrap(self)
 
     def clean_currency(self) -> str:
         return (self.cleaned_data.get("currency") or "").upper()
-
-
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
 
 
 class ProgressLogForm(forms.ModelForm):
@@ -166,7 +110,7 @@ class ProgressLogForm(forms.ModelForm):
         if not self.instance.pk:
             self.fields["reported_on"].initial = timezone.localdate()
         self.fields["percent_complete"].widget.attrs.update({"min": 0, "max": 100})
-        _style(self)
+        bootstrap(self)
 
     def clean_reported_on(self):
         value = self.cleaned_data["reported_on"]
@@ -184,7 +128,7 @@ class ProgressLogCorrectionForm(ProgressLogForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap(self)
 
 
 def _owners(project: Project) -> Any:
@@ -208,7 +152,7 @@ class MilestoneForm(forms.ModelForm):
         self.fields["forecast_date"].help_text = _(
             "The current estimate; leave empty to use the baseline."
         )
-        _style(self)
+        bootstrap(self)
 
 
 class MilestoneUpdateForm(forms.ModelForm):
@@ -222,7 +166,7 @@ class MilestoneUpdateForm(forms.ModelForm):
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _owners(project)
-        _style(self)
+        bootstrap(self)
 
 
 class RebaselineForm(forms.Form):
@@ -233,7 +177,7 @@ class RebaselineForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap(self)
 
 
 class TransitionForm(forms.Form):
@@ -247,7 +191,7 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap(self)
 
 
 class OrganizationRoleForm(forms.Form):
@@ -261,7 +205,7 @@ class OrganizationRoleForm(forms.Form):
         field = self.fields["organization"]
         field.widget = AutocompleteSelect(reverse_lazy("projects:lookup_organizations"))
         field.widget.choices = field.choices
-        _style(self)
+        bootstrap(self)
 
 
 class ImportForm(forms.Form):
@@ -288,7 +232,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap(self)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

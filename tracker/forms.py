@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .widgets import DateInput, bootstrap
 
 
 class PreferencesForm(forms.ModelForm):
@@ -11,10 +12,6 @@ class PreferencesForm(forms.ModelForm):
         model = User
         fields = ["first_name", "last_name", "email", "language"]
         labels = {"language": _("Interface language")}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class BriefForm(forms.Form):
@@ -39,13 +36,7 @@ class BriefForm(forms.Form):
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        for field in self.fields.values():
-            css = (
-                "form-select"
-                if isinstance(field.widget, forms.Select)
-                else "form-control"
-            )
-            field.widget.attrs.setdefault("class", css)
+        bootstrap(self)
 
     def clean(self):
         cleaned = super().clean()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Event
 from tracker.models import Desk
+from tracker.widgets import bootstrap
 
 
 class EventFilter(django_filters.FilterSet):
@@ -29,13 +30,7 @@ class EventFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else {}
         data.setdefault("when", "upcoming")
         super().__init__(data, *args, **kwargs)
-        for field in self.form.fields.values():
-            field.widget.attrs.setdefault(
-                "class",
-                "form-select"
-                if field.widget.input_type == "select"
-                else "form-control",
-            )
+        bootstrap(self.form)
 
     def filter_when(self, queryset, name, value):
         today = timezone.localdate()

@@ -4,10 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Event
 from tracker.permissions import editable_desks
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from tracker.widgets import DateInput, bootstrap
 
 
 class EventForm(forms.ModelForm):
@@ -48,13 +45,7 @@ class EventForm(forms.ModelForm):
         organizations.widget.choices = [
             (o.pk, str(o)) for o in organizations.queryset.filter(pk__in=list(chosen))
         ]
-        for field in self.fields.values():
-            css = (
-                "form-select"
-                if isinstance(field.widget, forms.Select)
-                else "form-control"
-            )
-            field.widget.attrs.setdefault("class", css)
+        bootstrap(self)
 
     def clean(self):
         cleaned = super().clean()

@@ -4,8 +4,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import django_tables2 as tables
-import tablib
-from django.http import HttpResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -23,12 +21,6 @@ STATE_CLASSES = {
     "withdrawn": "light",
     "expired": "light",
     "terminated": "light",
-}
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-EXPORT_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
@@ -117,50 +109,27 @@ EXPORT_HEADERS = (
 )
 
 
-def neutralise(value: Any) -> Any:
-    """Keep a spreadsheet from running a cell as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _iso(value: Any) -> str:
     return value.isoformat() if value else ""
 
 
 def export_rows(queryset: Any) -> Iterator[tuple]:
     for a in queryset:
-        yield tuple(
-            neutralise(v)
-            for v in (
-                a.pk,
-                a.title_zh,
-                a.title_en,
-                a.get_kind_display(),
-                str(_("Yes")) if a.binding else str(_("No")),
-                counterparts(a),
-                a.get_state_display(),
-                str(a.desk),
-                str(a.officer) if a.officer else "",
-                _iso(a.target_signing_date),
-                str(a.target_event) if a.target_event else "",
-                _iso(a.signed_on),
-                a.signing_place,
-                _iso(a.effective_on),
-                _iso(a.expires_on),
-                _iso(a.notice_deadline),
-            )
+        yield (
+            a.pk,
+            a.title_zh,
+            a.title_en,
+            a.get_kind_display(),
+            str(_("Yes")) if a.binding else str(_("No")),
+            counterparts(a),
+            a.get_state_display(),
+            str(a.desk),
+            str(a.officer) if a.officer else "",
+            _iso(a.target_signing_date),
+            str(a.target_event) if a.target_event else "",
+            _iso(a.signed_on),
+            a.signing_place,
+            _iso(a.effective_on),
+            _iso(a.expires_on),
+            _iso(a.notice_deadline),
         )
-
-
-def export_response(queryset: Any, fmt: str, filename: str) -> HttpResponse:
-    """The whole filtered list (not one page) as CSV or XLSX."""
-    data = tablib.Dataset(headers=[str(h) for h in EXPORT_HEADERS])
-    for row in export_rows(queryset):
-        data.append(row)
-    body = data.export(fmt)
-    if isinstance(body, str):
-        body = body.encode("utf-8-sig")
-    response = HttpResponse(body, content_type=EXPORT_FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response

@@ -23,6 +23,7 @@ from django_fsm import ConcurrentTransition
 from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
 
+from tracker.exports import EXPORT_FORMATS, export_queryset, export_response
 from tracker.permissions import can_create, can_view, get_for_user
 from workflows.services import transition_allowed
 
@@ -41,7 +42,7 @@ from .models import TRANSITION_LABELS, Agreement, AgreementFile, AgreementParty
 from .permissions import can_download
 from .selectors import AUTOMATIC_TRANSITIONS
 from .services import REASON_REQUIRED
-from .tables import EXPORT_FORMATS, AgreementTable, export_response
+from .tables import EXPORT_HEADERS, AgreementTable, export_rows
 from .uploads import safe_filename
 
 CONCURRENT_MESSAGE = gettext_lazy(
@@ -72,14 +73,13 @@ class AgreementListView(SingleTableMixin, FilterView):
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("_export")
         if fmt in EXPORT_FORMATS:
-            self.filterset = self.get_filterset(self.get_filterset_class())
-            queryset = self.filterset.qs if self.filterset.is_valid() else []
-            if queryset:
-                sort = request.GET.get("sort")
-                table = self.table_class(queryset, order_by=sort)
-                queryset = table.data.data
             stamp = timezone.localdate().isoformat()
-            return export_response(queryset, fmt, f"documents-{stamp}")
+            return export_response(
+                headers=EXPORT_HEADERS,
+                rows=export_rows(export_queryset(self)),
+                fmt=fmt,
+                filename=f"documents-{stamp}",
+            )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

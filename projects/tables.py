@@ -5,8 +5,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import django_tables2 as tables
-import tablib
-from django.http import HttpResponse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from .models import Project, Rag, Sector
 
 RAG_CLASSES = {"red": "danger", "amber": "warning", "green": "success"}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def rag_badge(value: str | None, label: str) -> str:
@@ -90,13 +87,6 @@ class ProjectTable(tables.Table):
         return value or ""
 
 
-def neutralise(value: Any) -> Any:
-    """Stop spreadsheet programs reading a text cell as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 EXPORT_HEADERS = [
     _("Project"),
     _("Country"),
@@ -148,21 +138,3 @@ def export_rows(queryset: Any) -> Iterator[list[Any]]:
             str(p.officer) if p.officer else "",
             p.aiddata_record_id,
         ]
-
-
-def export_response(queryset: Any, fmt: str, filename: str) -> HttpResponse:
-    """The whole filtered list (not one page) as CSV or XLSX."""
-    dataset = tablib.Dataset(headers=[str(header) for header in EXPORT_HEADERS])
-    for row in export_rows(queryset):
-        dataset.append([neutralise(cell) for cell in row])
-    if fmt == "xlsx":
-        content = dataset.export("xlsx")
-        content_type = (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        content = "\ufeff" + dataset.export("csv")
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response

@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransition
 from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
 
+from tracker.exports import EXPORT_FORMATS, export_queryset, export_response
 from tracker.models import Organization
 from tracker.permissions import can_create, can_edit
 from workflows.services import transitions_for_user
@@ -36,9 +37,8 @@ from .forms import (
 from .importer import import_aiddata
 from .models import Milestone, ProgressLog, Project, ProjectOrganization
 from .permissions import can_import, can_rebaseline
-from .tables import ProjectTable, days, export_response
+from .tables import EXPORT_HEADERS, ProjectTable, days, export_rows
 
-EXPORT_FORMATS = ("csv", "xlsx")
 TRANSITION_LABELS = {
     "start_implementation": gettext_lazy("Start implementation"),
     "complete": gettext_lazy("Mark completed"),
@@ -62,14 +62,13 @@ class ProjectListView(SingleTableMixin, FilterView):
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("_export")
         if fmt in EXPORT_FORMATS:
-            self.filterset = self.get_filterset(self.get_filterset_class())
-            valid = not self.filterset.is_bound or self.filterset.is_valid()
-            queryset = self.filterset.qs if valid else self.filterset.queryset.none()
-            # The table applies the list's sort to the queryset it holds.
-            table = self.table_class(queryset, order_by=request.GET.get("sort"))
-            queryset = table.data.data
             stamp = timezone.localdate().isoformat()
-            return export_response(queryset, fmt, f"projects-{stamp}")
+            return export_response(
+                headers=EXPORT_HEADERS,
+                rows=export_rows(export_queryset(self)),
+                fmt=fmt,
+                filename=f"projects-{stamp}",
+            )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

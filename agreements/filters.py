@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Country, Desk, Organization, Region
@@ -31,13 +32,13 @@ class AgreementFilter(django_filters.FilterSet):
         label=_("Country"),
         queryset=Country.objects.all(),
         method="filter_country",
-        widget=AutocompleteSelect(lookup("countries")),
+        widget=AutocompleteSelect(reverse_lazy("tracker:lookup_countries")),
     )
     organization = django_filters.ModelChoiceFilter(
         label=_("Organisation"),
         queryset=Organization.objects.all(),
         method="filter_organization",
-        widget=AutocompleteSelect(lookup("organizations")),
+        widget=AutocompleteSelect(reverse_lazy("tracker:lookup_organizations")),
     )
     desk = django_filters.ModelChoiceFilter(
         label=_("Desk"), queryset=Desk.objects.all()

@@ -2,14 +2,12 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Organization
@@ -20,10 +18,10 @@ from .models import Agreement, AgreementFile, AgreementParty, Event, Negotiation
 from .services import TRANSITION_FIELDS
 
 
-def lookup(name: str, **params: str) -> Any:
-    """The lazy URL of one of this app's lookup views."""
-    query = f"?{urlencode(params)}" if params else ""
-    return format_lazy("{}{}", reverse_lazy(f"agreements:lookup_{name}"), query)
+def lookup(name: str) -> Any:
+    """The lazy URL of one of this app's lookup views (scoped to the user);
+    countries and organisations are searched through tracker's."""
+    return reverse_lazy(f"agreements:lookup_{name}")
 
 
 class AgreementForm(forms.ModelForm):
@@ -31,7 +29,7 @@ class AgreementForm(forms.ModelForm):
         label=_("Chinese signing agency"),
         queryset=Organization.objects.all(),
         required=False,
-        widget=AutocompleteSelect(lookup("organizations", any="1")),
+        widget=AutocompleteSelect(reverse_lazy("tracker:lookup_organizations")),
     )
 
     class Meta:
@@ -108,9 +106,13 @@ class PartyForm(forms.ModelForm):
         model = AgreementParty
         fields = list(PARTY_FIELDS)
         widgets = {
-            "country": AutocompleteSelect(lookup("countries", any="1")),
-            "organization": AutocompleteSelect(lookup("organizations", any="1")),
-            "signing_agency": AutocompleteSelect(lookup("organizations", any="1")),
+            "country": AutocompleteSelect(reverse_lazy("tracker:lookup_countries")),
+            "organization": AutocompleteSelect(
+                reverse_lazy("tracker:lookup_organizations")
+            ),
+            "signing_agency": AutocompleteSelect(
+                reverse_lazy("tracker:lookup_organizations")
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

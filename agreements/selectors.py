@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 
-from tracker.models import Country, Organization
 from tracker.permissions import can_edit, sees_all_desks, user_desk_ids
 from workflows.models import TransitionLog
 from workflows.services import transitions_for_user
@@ -233,40 +232,6 @@ def agreement_projects(*, agreement: Agreement, user: Any) -> list[Any]:
 # Lookups for search-as-you-type selects ------------------------------------
 
 LOOKUP_LIMIT = 20
-
-
-def countries_for_lookup(*, user: Any, query: str, any_country: bool) -> list[Country]:
-    """Countries that are parties to documents the user may see (or, for a
-    party being chosen, any country) matching ``query``."""
-    countries = Country.objects.order_by("name_en")
-    if not any_country:
-        countries = countries.filter(
-            agreement_parties__agreement__in=Agreement.objects.visible_to(user)
-        ).distinct()
-    if query:
-        countries = countries.filter(
-            Q(name_en__icontains=query)
-            | Q(name_zh__icontains=query)
-            | Q(code__iexact=query)
-        )
-    return list(countries[:LOOKUP_LIMIT])
-
-
-def organizations_for_lookup(
-    *, user: Any, query: str, any_organization: bool
-) -> list[Organization]:
-    organizations = Organization.objects.order_by("name_en")
-    if not any_organization:
-        visible = Agreement.objects.visible_to(user)
-        organizations = organizations.filter(
-            Q(agreement_parties__agreement__in=visible)
-            | Q(agreements_signed_for__agreement__in=visible)
-        ).distinct()
-    if query:
-        organizations = organizations.filter(
-            Q(name_en__icontains=query) | Q(name_zh__icontains=query)
-        )
-    return list(organizations[:LOOKUP_LIMIT])
 
 
 def officers_for_lookup(*, user: Any, query: str) -> list[Any]:

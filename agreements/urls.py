@@ -23,12 +23,6 @@ urlpatterns = [
         views.file_delete,
         name="file_delete",
     ),
-    path("lookup/countries/", views.lookup_countries, name="lookup_countries"),
-    path(
-        "lookup/organisations/",
-        views.lookup_organizations,
-        name="lookup_organizations",
-    ),
     path("lookup/officers/", views.lookup_officers, name="lookup_officers"),
     path("lookup/documents/", views.lookup_agreements, name="lookup_agreements"),
 ]

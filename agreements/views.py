@@ -390,30 +390,6 @@ def _query(request: HttpRequest) -> str:
 
 
 @require_GET
-def lookup_countries(request: HttpRequest) -> JsonResponse:
-    """Countries party to documents the user may see; with ``any=1``, every
-    country (reference data) for people choosing a party."""
-    any_country = bool(request.GET.get("any")) and can_create(request.user)
-    return _results(
-        selectors.countries_for_lookup(
-            user=request.user, query=_query(request), any_country=any_country
-        )
-    )
-
-
-@require_GET
-def lookup_organizations(request: HttpRequest) -> JsonResponse:
-    any_organization = bool(request.GET.get("any")) and can_create(request.user)
-    return _results(
-        selectors.organizations_for_lookup(
-            user=request.user,
-            query=_query(request),
-            any_organization=any_organization,
-        )
-    )
-
-
-@require_GET
 def lookup_officers(request: HttpRequest) -> JsonResponse:
     return _results(
         selectors.officers_for_lookup(user=request.user, query=_query(request))

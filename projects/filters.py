@@ -57,7 +57,7 @@ class ProjectFilter(django_filters.FilterSet):
     country = django_filters.ModelChoiceFilter(
         label=_("Country"),
         queryset=Country.objects.all(),
-        widget=AutocompleteSelect(reverse_lazy("projects:lookup_countries")),
+        widget=AutocompleteSelect(reverse_lazy("tracker:lookup_countries")),
     )
     region = django_filters.ChoiceFilter(
         label=_("Region"), field_name="country__region", choices=Region.choices

@@ -22,7 +22,8 @@ from tracker.widgets import (
 
 from .models import Milestone, ProgressLog, Project, ProjectOrganization
 
-COUNTRY_LOOKUP = reverse_lazy("projects:lookup_countries")
+COUNTRY_LOOKUP = reverse_lazy("tracker:lookup_countries")
+ORGANIZATION_LOOKUP = reverse_lazy("tracker:lookup_organizations")
 AGREEMENT_LOOKUP = reverse_lazy("projects:lookup_agreements")
 EVENT_LOOKUP = reverse_lazy("projects:lookup_events")
 
@@ -69,7 +70,7 @@ class ProjectForm(forms.ModelForm):
             .distinct()
             .order_by("last_name", "first_name", "username")
         )
-        self.fields["country"].widget = AutocompleteSelect(f"{COUNTRY_LOOKUP}?any=1")
+        self.fields["country"].widget = AutocompleteSelect(COUNTRY_LOOKUP)
         self.fields["country"].widget.choices = self.fields["country"].choices
         # Only documents and events the user may see can be linked.
         agreements = self.fields["agreements"]
@@ -203,7 +204,7 @@ class OrganizationRoleForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
-        field.widget = AutocompleteSelect(reverse_lazy("projects:lookup_organizations"))
+        field.widget = AutocompleteSelect(ORGANIZATION_LOOKUP)
         field.widget.choices = field.choices
         bootstrap(self)
 

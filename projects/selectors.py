@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from tracker.models import Country
 from tracker.permissions import get_for_user
 from workflows.models import TransitionLog
 
@@ -142,13 +141,6 @@ def _label(record: Any) -> str:
     return getattr(record, "title", None) or str(getattr(record, "reported_on", ""))
 
 
-def countries_for_lookup(*, user: Any, query: str, limit: int = 20) -> list[Country]:
-    """Countries matching ``query`` that have projects the user may see."""
-    visible = Project.objects.visible_to(user).values("country_id")
-    queryset = Country.objects.filter(code__in=visible)
-    return _match_countries(queryset, query, limit)
-
-
 def agreements_for_lookup(*, user: Any, query: str, limit: int = 20) -> list[Any]:
     from agreements.models import Agreement
 
@@ -167,18 +159,3 @@ def events_for_lookup(*, user: Any, query: str, limit: int = 20) -> list[Any]:
             Q(name_en__icontains=query) | Q(name_zh__icontains=query)
         )
     return list(events.order_by("-starts_on")[:limit])
-
-
-def countries_any(*, query: str, limit: int = 20) -> list[Country]:
-    return _match_countries(Country.objects.all(), query, limit)
-
-
-def _match_countries(queryset: Any, query: str, limit: int) -> list[Country]:
-    query = query.strip()
-    if query:
-        queryset = queryset.filter(
-            Q(name_en__icontains=query)
-            | Q(name_zh__icontains=query)
-            | Q(code__iexact=query)
-        )
-    return list(queryset.order_by("name_en")[:limit])

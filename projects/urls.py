@@ -8,12 +8,6 @@ urlpatterns = [
     path("", views.project_list, name="list"),
     path("new/", views.project_create, name="create"),
     path("import/", views.project_import, name="import"),
-    path("lookup/countries/", views.lookup_countries, name="lookup_countries"),
-    path(
-        "lookup/organisations/",
-        views.lookup_organizations,
-        name="lookup_organizations",
-    ),
     path("lookup/documents/", views.lookup_agreements, name="lookup_agreements"),
     path("lookup/events/", views.lookup_events, name="lookup_events"),
     path("<int:pk>/", views.project_detail, name="detail"),

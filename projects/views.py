@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +16,6 @@ from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
 
 from tracker.exports import EXPORT_FORMATS, export_queryset, export_response
-from tracker.models import Organization
 from tracker.permissions import can_create, can_edit
 from workflows.services import transitions_for_user
 
@@ -334,35 +332,6 @@ def project_import(request: HttpRequest) -> HttpResponse:
 
 
 # Lookups for search-as-you-type selects ------------------------------------
-
-
-@require_GET
-def lookup_countries(request: HttpRequest) -> JsonResponse:
-    """Countries with projects the user may see; with ``any=1``, every country
-    (for officers choosing a project's country)."""
-    query = request.GET.get("q", "")[:100]
-    if request.GET.get("any") and can_create(request.user):
-        countries = selectors.countries_any(query=query)
-    else:
-        countries = selectors.countries_for_lookup(user=request.user, query=query)
-    return JsonResponse(
-        {"results": [{"value": c.pk, "text": str(c)} for c in countries]}
-    )
-
-
-@require_GET
-def lookup_organizations(request: HttpRequest) -> JsonResponse:
-    if not can_create(request.user):
-        raise PermissionDenied
-    query = request.GET.get("q", "").strip()[:100]
-    organizations = Organization.objects.order_by("name_en")
-    if query:
-        organizations = organizations.filter(
-            Q(name_en__icontains=query) | Q(name_zh__icontains=query)
-        )
-    return JsonResponse(
-        {"results": [{"value": o.pk, "text": str(o)} for o in organizations[:20]]}
-    )
 
 
 def _lookup_results(objects: list[Any]) -> JsonResponse:

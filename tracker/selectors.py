@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
-from .models import Organization
+from .models import Country, Organization
 
 
 def health_status() -> dict:
@@ -33,11 +33,29 @@ def health_status() -> dict:
     return status
 
 
+def _choices(objects) -> list[dict]:
+    return [{"value": o.pk, "text": str(o)} for o in objects]
+
+
 def organizations_matching(query: str, *, limit: int = 20) -> list[dict]:
+    """Organisations whose English or Chinese name contains ``query``."""
     query = query.strip()
     if not query:
         return []
     found = Organization.objects.filter(
         Q(name_en__icontains=query) | Q(name_zh__icontains=query)
     ).order_by("name_en")[:limit]
-    return [{"value": o.pk, "text": str(o)} for o in found]
+    return _choices(found)
+
+
+def countries_matching(query: str, *, limit: int = 20) -> list[dict]:
+    """Countries whose name contains ``query`` or whose ISO code is ``query``."""
+    query = query.strip()
+    if not query:
+        return []
+    found = Country.objects.filter(
+        Q(name_en__icontains=query)
+        | Q(name_zh__icontains=query)
+        | Q(code__iexact=query)
+    ).order_by("name_en")[:limit]
+    return _choices(found)

@@ -9,6 +9,7 @@ tracker_patterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("brief/", views.brief, name="brief"),
     path("language/", views.set_language, name="set_language"),
+    path("lookup/countries/", views.lookup_countries, name="lookup_countries"),
     path(
         "lookup/organizations/",
         views.lookup_organizations,

@@ -7,14 +7,14 @@ from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from .auth import client_address
 from .auth import logger as security_logger
 from .forms import BriefForm, PreferencesForm
 from .models import Desk
 from .permissions import can_view_desk, sees_all_desks, user_desk_ids
-from .selectors import health_status, organizations_matching
+from .selectors import countries_matching, health_status, organizations_matching
 
 
 @login_not_required
@@ -101,9 +101,20 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     return render(request, "403.html", status=403)
 
 
+def _query(request: HttpRequest) -> str:
+    return request.GET.get("q", "")[:100]
+
+
+@require_GET
 def lookup_organizations(request: HttpRequest) -> JsonResponse:
     """Search-as-you-type over organisations (reference data, any signed-in user)."""
-    return JsonResponse({"results": organizations_matching(request.GET.get("q", ""))})
+    return JsonResponse({"results": organizations_matching(_query(request))})
+
+
+@require_GET
+def lookup_countries(request: HttpRequest) -> JsonResponse:
+    """Search-as-you-type over countries (reference data, any signed-in user)."""
+    return JsonResponse({"results": countries_matching(_query(request))})
 
 
 def brief(request: HttpRequest) -> HttpResponse:

@@ -40,7 +40,8 @@ def test_it_sends_anonymous_visitors_to_the_login_page(anon_client, doc):
         reverse("agreements:list"),
         reverse("agreements:create"),
         reverse("agreements:lifecycle"),
-        reverse("agreements:lookup_countries"),
+        reverse("agreements:lookup_agreements"),
+        reverse("agreements:lookup_officers"),
         *_urls(doc).values(),
     ]
     for url in urls:
@@ -539,21 +540,30 @@ def test_the_lookups_are_scoped_to_what_the_user_may_see(
 ):
     AgreementFactory(desk=desk, parties=["ETH"])
     AgreementFactory(desk=other_desk, parties=["NGA"])
-    url = reverse("agreements:lookup_countries")
-
-    def values(client, **params):
-        data = client.get(url, params).json()["results"]
-        return {row["value"] for row in data}
-
-    assert values(officer_client) == {"ETH"}
-    assert values(other_officer_client) == {"NGA"}
-    assert "NGA" in values(officer_client, q="nig", any="1")
     response = officer_client.get(reverse("agreements:lookup_agreements"), {"q": "mou"})
     assert len(response.json()["results"]) == 1
     response = officer_client.get(reverse("agreements:lookup_officers"))
     assert {r["text"] for r in response.json()["results"]} == {"officer"} or len(
         response.json()["results"]
     ) == 1
+
+
+def test_the_forms_and_filters_search_countries_and_organisations_as_reference_data(
+    officer_client, desk
+):
+    doc = AgreementFactory(desk=desk, parties=["ETH"])
+    for url in (
+        reverse("agreements:list"),
+        reverse("agreements:create"),
+        reverse("agreements:edit", args=[doc.pk]),
+    ):
+        html = officer_client.get(url).content.decode()
+        assert f'data-autocomplete="{reverse("tracker:lookup_countries")}"' in html
+        assert f'data-autocomplete="{reverse("tracker:lookup_organizations")}"' in html
+    # A party may be any country, not only one already party to a document.
+    url = reverse("tracker:lookup_countries")
+    results = officer_client.get(url, {"q": "nig"}).json()["results"]
+    assert "NGA" in {row["value"] for row in results}
 
 
 def test_the_lifecycle_page_draws_every_state_and_transition(viewer_client):

@@ -87,7 +87,8 @@ def test_it_sends_anonymous_visitors_to_login(anon_client, project, milestone, l
         reverse("projects:list"),
         reverse("projects:create"),
         reverse("projects:import"),
-        reverse("projects:lookup_countries"),
+        reverse("projects:lookup_agreements"),
+        reverse("projects:lookup_events"),
     ]
     for url in urls:
         response = anon_client.get(url)
@@ -411,18 +412,20 @@ def test_it_renders_only_the_chosen_country_in_the_filter(leader_client, desk):
     ProjectFactory(desk=desk, country=country("PAK"))
     content = leader_client.get(reverse("projects:list") + "?country=PAK")
     html = content.content.decode()
-    assert 'data-autocomplete="/projects/lookup/countries/"' in html
+    assert f'data-autocomplete="{reverse("tracker:lookup_countries")}"' in html
     assert "Pakistan" in html
     assert "Kenya" not in html
 
 
-def test_it_scopes_the_country_lookup(officer_client, other_officer_client, desk):
+def test_it_searches_every_country_for_a_project_or_its_filter(
+    officer_client, other_officer_client, desk, project
+):
     ProjectFactory(desk=desk, country=country("PAK"))
-    url = reverse("projects:lookup_countries")
-    assert officer_client.get(url, {"q": "pak"}).json()["results"][0]["value"] == "PAK"
-    assert other_officer_client.get(url, {"q": "pak"}).json()["results"] == []
-    any_country = other_officer_client.get(url, {"q": "Pakistan", "any": "1"})
-    assert any_country.json()["results"][0]["value"] == "PAK"
+    url = reverse("tracker:lookup_countries")
+    html = officer_client.get(reverse("projects:edit", args=[project.pk])).content
+    assert f'data-autocomplete="{url}"' in html.decode()
+    for client in (officer_client, other_officer_client):
+        assert client.get(url, {"q": "pak"}).json()["results"][0]["value"] == "PAK"
 
 
 def test_it_exports_csv_and_xlsx_with_formulas_neutralised(leader_client, desk):

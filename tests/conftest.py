@@ -12,6 +12,7 @@ import shutil
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import DeskFactory, UserFactory
 
@@ -39,6 +40,14 @@ def pytest_collection_modifyitems(config, items):
                 raise pytest.UsageError(f"CI=true but {item.nodeid} {reason}")
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code called directly (services, commands) speaks English in tests;
+    requests still choose their language as in production."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -86,5 +86,9 @@
     });
 
   window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
-  window.addEventListener("beforeprint", () => charts.forEach((chart) => chart.resize()));
+  // A printout carries each chart's table too.
+  window.addEventListener("beforeprint", () => {
+    document.querySelectorAll("details").forEach((details) => { details.open = true; });
+    charts.forEach((chart) => chart.resize());
+  });
 })();

@@ -96,3 +96,12 @@ def test_it_lets_only_desk_editors_edit_their_own_desk(
     assert can_view_desk(viewer, desk.pk) and not can_edit_desk(viewer, desk.pk)
     member_without_role = UserFactory(username="norole", desks=[desk])
     assert not can_edit_desk(member_without_role, desk.pk)
+
+
+def test_it_ends_a_session_after_the_idle_time(officer_client, settings):
+    response = officer_client.get(reverse("tracker:home"))
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    # Every request pushes the expiry forward by the idle time, no further.
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert cookie["max-age"] == settings.SESSION_COOKIE_AGE
+    assert officer_client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE

@@ -13,17 +13,20 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django_fsm import FSMFieldMixin
 
 from . import delivery
 from .deadlines import Registry, registry
 from .models import DeliveryStatus, Notice, TransitionLog
-from .reminders import is_muted, muted_keys, reachable_user_ids, user_language
+from .reminders import (
+    email_compose,
+    is_muted,
+    muted_keys,
+    reachable_user_ids,
+    user_language,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -118,35 +121,19 @@ def notice_compose(*, notice: Notice, registry: Registry = registry):
     log = notice.transition_log
     instance = log.subject
     rule = registry.notices.get(notice.rule)
-    recipient = notice.recipient
-    with translation.override(user_language(recipient)):
+    with translation.override(user_language(notice.recipient)):
         url = ""
         if hasattr(instance, "get_absolute_url"):
             url = settings.SITE_URL + instance.get_absolute_url()
         context = {
-            "recipient": recipient,
             "label": rule.label if rule else notice.rule,
             "title": str(instance),
             "url": url,
             "log": log,
             "source_state": _state_label(instance, log.source),
             "target_state": _state_label(instance, log.target),
-            "preferences_url": settings.SITE_URL + reverse("workflows:preferences"),
         }
-        subject = " ".join(
-            render_to_string("workflows/email/notice_subject.txt", context).split()
-        )
-        text = render_to_string("workflows/email/notice.txt", context)
-        html = render_to_string("workflows/email/notice.html", context)
-    message = EmailMultiAlternatives(
-        subject,
-        text,
-        settings.DEFAULT_FROM_EMAIL,
-        [recipient.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    return email_compose(recipient=notice.recipient, template="notice", context=context)
 
 
 def _state_label(instance, value: str) -> str:

@@ -49,6 +49,31 @@ def user_language(user) -> str:
     return user.language or settings.LANGUAGE_CODE
 
 
+def email_compose(*, recipient, template: str, context: dict) -> EmailMultiAlternatives:
+    """The e-mail from workflows/email/<template>_subject.txt, .txt and .html,
+    rendered in the recipient's language, with a link to their preferences."""
+    with translation.override(user_language(recipient)):
+        context = {
+            "recipient": recipient,
+            **context,
+            "preferences_url": settings.SITE_URL + reverse("workflows:preferences"),
+        }
+        subject = " ".join(
+            render_to_string(f"workflows/email/{template}_subject.txt", context).split()
+        )
+        text = render_to_string(f"workflows/email/{template}.txt", context)
+        html = render_to_string(f"workflows/email/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [recipient.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
 def muted_keys() -> dict[int, set[str]]:
     found: dict[int, set[str]] = defaultdict(set)
     for user_id, key in Mute.objects.values_list("user_id", "key"):
@@ -258,30 +283,13 @@ def digest_compose(
     *, digest: Digest, items: list[DigestItem]
 ) -> EmailMultiAlternatives:
     """The e-mail, in the recipient's language."""
-    recipient = digest.recipient
-    with translation.override(user_language(recipient)):
-        context = {
-            "recipient": recipient,
-            "day": digest.day,
-            "overdue": [item for item in items if item.overdue],
-            "upcoming": [item for item in items if not item.overdue],
-            "site_url": settings.SITE_URL,
-            "preferences_url": settings.SITE_URL + reverse("workflows:preferences"),
-        }
-        subject = " ".join(
-            render_to_string("workflows/email/digest_subject.txt", context).split()
-        )
-        text = render_to_string("workflows/email/digest.txt", context)
-        html = render_to_string("workflows/email/digest.html", context)
-    message = EmailMultiAlternatives(
-        subject,
-        text,
-        settings.DEFAULT_FROM_EMAIL,
-        [recipient.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    context = {
+        "day": digest.day,
+        "overdue": [item for item in items if item.overdue],
+        "upcoming": [item for item in items if not item.overdue],
+        "site_url": settings.SITE_URL,
+    }
+    return email_compose(recipient=digest.recipient, template="digest", context=context)
 
 
 def digest_send(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parent.parent / "projects" / "data" / "aiddata"
@@ -27,9 +28,17 @@ def _samples() -> tuple[list[str], list[dict[str, str]]]:
     return header, rows
 
 
-def aiddata_csv(rows: int, *, first_id: int = FIRST_ID) -> bytes:
-    """``rows`` data rows in the AidData CSV layout, the same every time."""
+def aiddata_csv(
+    rows: int,
+    *,
+    first_id: int = FIRST_ID,
+    accept: Callable[[dict[str, str]], bool] | None = None,
+) -> bytes:
+    """``rows`` data rows in the AidData CSV layout, the same every time, from
+    the sample rows ``accept`` takes (default: all)."""
     header, samples = _samples()
+    if accept is not None:
+        samples = [sample for sample in samples if accept(sample)]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore")
     writer.writeheader()

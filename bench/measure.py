@@ -161,6 +161,7 @@ class JobCase:
     run: Callable[[], Any]
     target_ms: float | None = None
     prepare: Callable[[], Any] | None = None
+    runs: int | None = None  # fewer than the others, for a job of minutes
     ours: Timing = field(default_factory=Timing)
     detail: str = ""
 
@@ -280,7 +281,7 @@ def measure_jobs(
                         f"  prepared {case.name} in "
                         f"{time.perf_counter() - started:.1f} s"
                     )
-                for run in range(runs):
+                for run in range(min(runs, case.runs or runs)):
                     sid = transaction.savepoint()
                     if run == 0:
                         with CaptureQueriesContext(connection) as captured:

@@ -14,7 +14,6 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -23,7 +22,7 @@ from django_fsm import ConcurrentTransition
 from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
 
-from tracker.exports import EXPORT_FORMATS, export_queryset, export_response
+from tracker.exports import ExportMixin
 from tracker.permissions import can_create, can_view, get_for_user
 from workflows.services import transition_allowed
 
@@ -61,34 +60,23 @@ def _agreement(request: HttpRequest, pk: int, *, write: bool = False) -> Agreeme
     )
 
 
-class AgreementListView(SingleTableMixin, FilterView):
+class AgreementListView(ExportMixin, SingleTableMixin, FilterView):
     table_class = AgreementTable
     filterset_class = AgreementFilter
     template_name = "agreements/agreement_list.html"
     table_pagination = {"paginator_class": LazyPaginator, "per_page": 50}
+    export_headers = EXPORT_HEADERS
+    export_filename = "documents"
 
     def get_queryset(self):
         return selectors.agreement_list(user=self.request.user)
 
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("_export")
-        if fmt in EXPORT_FORMATS:
-            stamp = timezone.localdate().isoformat()
-            return export_response(
-                headers=EXPORT_HEADERS,
-                rows=export_rows(export_queryset(self)),
-                fmt=fmt,
-                filename=f"documents-{stamp}",
-            )
-        return super().get(request, *args, **kwargs)
+    def export_rows(self, queryset):
+        return export_rows(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_create"] = can_create(self.request.user)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        query.pop("_export", None)
-        context["export_query"] = query.urlencode()
         return context
 
 

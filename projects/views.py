@@ -15,7 +15,7 @@ from django_fsm import ConcurrentTransition
 from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
 
-from tracker.exports import EXPORT_FORMATS, export_queryset, export_response
+from tracker.exports import ExportMixin
 from tracker.permissions import can_create, can_edit
 from workflows.services import transitions_for_user
 
@@ -46,34 +46,24 @@ TRANSITION_LABELS = {
 }
 
 
-class ProjectListView(SingleTableMixin, FilterView):
+class ProjectListView(ExportMixin, SingleTableMixin, FilterView):
     table_class = ProjectTable
     filterset_class = ProjectFilter
     template_name = "projects/project_list.html"
     table_pagination = {"paginator_class": LazyPaginator, "per_page": 50}
+    export_headers = EXPORT_HEADERS
+    export_filename = "projects"
 
     def get_queryset(self):
         return selectors.project_list(
             user=self.request.user, today=timezone.localdate()
         )
 
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("_export")
-        if fmt in EXPORT_FORMATS:
-            stamp = timezone.localdate().isoformat()
-            return export_response(
-                headers=EXPORT_HEADERS,
-                rows=export_rows(export_queryset(self)),
-                fmt=fmt,
-                filename=f"projects-{stamp}",
-            )
-        return super().get(request, *args, **kwargs)
+    def export_rows(self, queryset):
+        return export_rows(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query"] = query.urlencode()
         context["can_create"] = can_create(self.request.user)
         context["can_import"] = can_import(self.request.user)
         return context

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import tablib
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -39,13 +40,39 @@ def export_response(
     return response
 
 
-def export_queryset(view: Any) -> Any:
-    """The whole list a SingleTableMixin + FilterView shows, filtered and sorted
-    as on screen but not cut into pages; nothing when the filters are invalid."""
-    view.filterset = view.get_filterset(view.get_filterset_class())
-    filterset = view.filterset
-    valid = not filterset.is_bound or filterset.is_valid()
-    queryset = filterset.qs if valid else filterset.queryset.none()
-    # The table applies the list's sort to the queryset it holds.
-    table = view.table_class(queryset, order_by=view.request.GET.get("sort"))
-    return table.data.data
+class ExportMixin:
+    """``?_export=csv`` or ``xlsx`` on a SingleTableMixin + FilterView list: the
+    whole list, filtered and sorted as on screen but not cut into pages (nothing
+    when the filters are invalid). The page gets ``export_query``, its query
+    string without the page number, for the export links."""
+
+    export_headers: Sequence[Any] = ()
+    export_filename = "export"
+
+    def export_rows(self, queryset: Any) -> Iterable[Sequence[Any]]:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        fmt = request.GET.get("_export")
+        if fmt not in EXPORT_FORMATS:
+            return super().get(request, *args, **kwargs)
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        valid = not self.filterset.is_bound or self.filterset.is_valid()
+        queryset = self.filterset.qs if valid else self.filterset.queryset.none()
+        # The table applies the list's sort to the queryset it holds.
+        table = self.table_class(queryset, order_by=request.GET.get("sort"))
+        stamp = timezone.localdate().isoformat()
+        return export_response(
+            headers=self.export_headers,
+            rows=self.export_rows(table.data.data),
+            fmt=fmt,
+            filename=f"{self.export_filename}-{stamp}",
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("_export", None)
+        context["export_query"] = query.urlencode()
+        return context

@@ -284,7 +284,7 @@ class TransitionForm(forms.Form):
                 initial=party.signatory_name,
             )
             self.fields[title_key] = forms.CharField(
-                label=_("Title"),
+                label=_("Signatory's title"),
                 max_length=200,
                 required=False,
                 initial=party.signatory_title,

@@ -4,7 +4,6 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Organization
 from tracker.permissions import editable_desks
+from tracker.selectors import desk_people
 from tracker.widgets import AutocompleteSelect, DateInput, bootstrap
 
 from .models import Agreement, AgreementFile, AgreementParty, Event, NegotiationRound
@@ -64,12 +64,7 @@ class AgreementForm(forms.ModelForm):
         self.fields["desk"].queryset = desks
         if desks.count() == 1 and not self.instance.pk:
             self.fields["desk"].initial = desks.first()
-        self.fields["officer"].queryset = (
-            get_user_model()
-            .objects.filter(Q(desks__in=desks) | Q(desks_led__in=desks))
-            .distinct()
-            .order_by("last_name", "first_name", "username")
-        )
+        self.fields["officer"].queryset = desk_people(desks)
         self.fields["target_event"].queryset = (
             Event.objects.visible_to(user).filter(desk__in=desks).order_by("-starts_on")
         )

@@ -4,8 +4,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Agreement, Event
 from tracker.models import Desk, Organization
 from tracker.permissions import editable_desks
+from tracker.selectors import desk_people
 from tracker.widgets import (
     AutocompleteSelect,
     AutocompleteSelectMultiple,
@@ -64,12 +63,7 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         desks = editable_desks(user)
         self.fields["desk"].queryset = desks
-        self.fields["officer"].queryset = (
-            get_user_model()
-            .objects.filter(Q(desks__in=desks) | Q(desks_led__in=desks))
-            .distinct()
-            .order_by("last_name", "first_name", "username")
-        )
+        self.fields["officer"].queryset = desk_people(desks)
         self.fields["country"].widget = AutocompleteSelect(COUNTRY_LOOKUP)
         self.fields["country"].widget.choices = self.fields["country"].choices
         # Only documents and events the user may see can be linked.
@@ -132,15 +126,6 @@ class ProgressLogCorrectionForm(ProgressLogForm):
         bootstrap(self)
 
 
-def _owners(project: Project) -> Any:
-    return (
-        get_user_model()
-        .objects.filter(Q(desks=project.desk_id) | Q(desks_led=project.desk_id))
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
-
-
 class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
@@ -149,7 +134,7 @@ class MilestoneForm(forms.ModelForm):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _owners(project)
+        self.fields["owner"].queryset = desk_people([project.desk_id])
         self.fields["forecast_date"].help_text = _(
             "The current estimate; leave empty to use the baseline."
         )
@@ -166,7 +151,7 @@ class MilestoneUpdateForm(forms.ModelForm):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _owners(project)
+        self.fields["owner"].queryset = desk_people([project.desk_id])
         bootstrap(self)
 
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from .models import Country, Organization
 
@@ -59,3 +59,15 @@ def countries_matching(query: str, *, limit: int = 20) -> list[dict]:
         | Q(code__iexact=query)
     ).order_by("name_en")[:limit]
     return _choices(found)
+
+
+def desk_people(desks) -> QuerySet:
+    """Members and chiefs of the given desks (a queryset or ids), by name:
+    who a record of those desks can be assigned to."""
+    from .models import User
+
+    return (
+        User.objects.filter(Q(desks__in=desks) | Q(desks_led__in=desks))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )

@@ -294,6 +294,9 @@ class Agreement(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["desk", "state"], name="agreement_desk_state"),
             models.Index(
+                fields=["target_signing_date", "id"], name="agreement_target_date"
+            ),
+            models.Index(
                 fields=["target_signing_date"],
                 condition=Q(
                     state__in=[

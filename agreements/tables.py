@@ -7,6 +7,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from tracker.tables import IsoDateColumn
+
 from .models import Agreement
 
 STATE_CLASSES = {
@@ -50,14 +52,12 @@ class AgreementTable(tables.Table):
     state = tables.Column(verbose_name=_("State"))
     desk = tables.Column(verbose_name=_("Desk"), order_by=("desk__code",))
     officer = tables.Column(verbose_name=_("Officer"), order_by=("officer__last_name",))
-    target_signing_date = tables.DateColumn(
-        verbose_name=_("Target signing"), format="Y-m-d"
-    )
+    target_signing_date = IsoDateColumn(verbose_name=_("Target signing"))
     target_event = tables.Column(
         verbose_name=_("Target event"), order_by=("target_event__starts_on",)
     )
-    signed_on = tables.DateColumn(verbose_name=_("Signed"), format="Y-m-d")
-    expires_on = tables.DateColumn(verbose_name=_("Expires"), format="Y-m-d")
+    signed_on = IsoDateColumn(verbose_name=_("Signed"))
+    expires_on = IsoDateColumn(verbose_name=_("Expires"))
 
     class Meta:
         model = Agreement

@@ -16,7 +16,8 @@ class ProjectAdmin(admin.ModelAdmin):
     list_filter = ["status", "flagship", "desk", "sector"]
     search_fields = ["name_en", "name_zh", "aiddata_record_id"]
     list_select_related = ["country", "desk"]
-    autocomplete_fields = ["country"]
+    # Selects of 100,000 documents would make the change page unusable.
+    autocomplete_fields = ["country", "agreements", "launch_event"]
     # Status moves only through logged transitions.
     readonly_fields = ["status", "created_at", "updated_at"]
     raw_id_fields = ["officer"]

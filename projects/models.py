@@ -14,7 +14,6 @@ from django.db import models
 from django.db.models import (
     Case,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     Max,
@@ -104,8 +103,16 @@ class ProjectQuerySet(DeskScopedQuerySet):
             latest_reported_on=Subquery(logs.values("reported_on")[:1]),
             latest_percent=Subquery(logs.values("percent_complete")[:1]),
             worst_slippage=Subquery(worst, output_field=DurationField()),
-            has_overdue_milestone=Exists(
-                Milestone.objects.filter(project=OuterRef("pk")).overdue(today)
+            # A scalar subquery, not EXISTS: PostgreSQL may turn an EXISTS into
+            # a hashed scan of every open milestone before the page's LIMIT.
+            has_overdue_milestone=Coalesce(
+                Subquery(
+                    Milestone.objects.filter(project=OuterRef("pk"))
+                    .overdue(today)
+                    .values(flag=Value(True))[:1],
+                    output_field=models.BooleanField(),
+                ),
+                Value(False),
             ),
         ).annotate(
             # A project never reported on is stale 30 days after it was created.
@@ -234,6 +241,8 @@ class Project(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["desk", "status"], name="project_desk_status"),
             models.Index(fields=["country", "status"], name="project_country_status"),
+            # The list's default order, so a page is read off the index.
+            models.Index(fields=["name_en", "id"], name="project_name"),
         ]
 
     def __str__(self) -> str:
@@ -387,7 +396,13 @@ class Milestone(models.Model):
                 fields=["forecast_date"],
                 condition=Q(actual_date__isnull=True),
                 name="milestone_open_forecast",
-            )
+            ),
+            # Slippage per project read from the index alone (PostgreSQL).
+            models.Index(
+                fields=["project"],
+                include=["baseline_date", "forecast_date", "actual_date"],
+                name="milestone_project_dates",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -435,9 +450,13 @@ class ProgressLog(models.Model):
         verbose_name = _("progress log")
         verbose_name_plural = _("progress logs")
         indexes = [
+            # The latest report of a project, with what health needs of it.
             models.Index(
-                fields=["project", "-reported_on", "-id"], name="progresslog_latest"
-            )
+                fields=["project", "-reported_on", "-id"],
+                include=["rag", "percent_complete"],
+                name="progresslog_latest_cover",
+            ),
+            models.Index(fields=["-reported_on", "-id"], name="progresslog_recent"),
         ]
         constraints = [
             models.CheckConstraint(

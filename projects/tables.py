@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tracker.tables import IsoDateColumn
+
 from .models import Project, Rag, Sector
 
 RAG_CLASSES = {"red": "danger", "amber": "warning", "green": "success"}
@@ -40,7 +42,7 @@ class ProjectTable(tables.Table):
     latest_rag = tables.Column(verbose_name=_("Health"))
     worst_slippage = tables.Column(verbose_name=_("Worst slippage (days)"))
     is_stale = tables.BooleanColumn(verbose_name=_("Stale"))
-    latest_reported_on = tables.DateColumn(verbose_name=_("Last report"), short=True)
+    latest_reported_on = IsoDateColumn(verbose_name=_("Last report"))
     amount_usd = tables.Column(verbose_name=_("USD (2021)"))
     flagship = tables.BooleanColumn(verbose_name=_("Flagship"))
     aiddata_record_id = tables.Column(verbose_name=_("AidData ID"))

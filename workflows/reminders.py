@@ -180,13 +180,43 @@ def reminders_claim(
     step) are left alone, so any number of runs, concurrent or not, claim
     each reminder once. Returns how many rows this run added.
     """
-    rows = reminders_due(today=today, registry=registry)
+    rows = _not_in_ledger(reminders_due(today=today, registry=registry))
     with transaction.atomic():
         Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         digests_assign(today=today, now=now or timezone.now())
     if not rows:
         return 0
     return Reminder.objects.filter(run=rows[0].run).count()
+
+
+def _not_in_ledger(rows: list[Reminder]) -> list[Reminder]:
+    """Leave out the rows the ledger already holds: on an ordinary day nearly
+    all, as an overdue item stays at the step it was last reminded at. The
+    insert still ignores conflicts, for runs that race."""
+    if not rows:
+        return rows
+    existing = set(
+        Reminder.objects.filter(
+            due_on__gte=min(row.due_on for row in rows),
+            due_on__lte=max(row.due_on for row in rows),
+        ).values_list(
+            "source", "content_type_id", "object_id", "recipient_id", "due_on",
+            "lead_days",
+        )
+    )  # fmt: skip
+    return [
+        row
+        for row in rows
+        if (
+            row.source,
+            row.content_type_id,
+            row.object_id,
+            row.recipient_id,
+            row.due_on,
+            row.lead_days,
+        )
+        not in existing
+    ]
 
 
 def digests_assign(*, today: datetime.date, now: datetime.datetime) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class DateInput(forms.DateInput):
@@ -39,7 +40,16 @@ class AutocompleteSelect(forms.Select):
             groups.append((None, [self.create_option(name, "", "", False, 0)], 0))
         queryset = getattr(self.choices, "queryset", None)
         if chosen and queryset is not None:
-            for index, obj in enumerate(queryset.filter(pk__in=chosen), start=1):
+            # Typed or forged values that are not keys show nothing; the
+            # field's own validation reports them.
+            pk_field = queryset.model._meta.pk
+            valid = []
+            for candidate in chosen:
+                try:
+                    valid.append(pk_field.to_python(candidate))
+                except ValidationError:
+                    continue
+            for index, obj in enumerate(queryset.filter(pk__in=valid), start=1):
                 option = self.create_option(name, str(obj.pk), str(obj), True, index)
                 groups.append((None, [option], index))
         return groups

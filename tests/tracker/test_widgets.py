@@ -36,3 +36,12 @@ def test_it_gives_each_widget_its_bootstrap_class_unless_it_has_one():
     bootstrap(small, small=True)
     assert small.fields["text"].widget.attrs["class"] == "form-control form-control-sm"
     assert small.fields["choice"].widget.attrs["class"] == "form-select form-select-sm"
+
+
+def test_it_answers_garbage_in_a_search_as_you_type_filter_without_an_error(
+    leader_client,
+):
+    from django.urls import reverse
+
+    response = leader_client.get(reverse("agreements:list"), {"officer": "abc"})
+    assert response.status_code == 200

@@ -74,7 +74,8 @@ class AgreementTable(tables.Table):
             "signed_on",
             "expires_on",
         )
-        order_by = ("-target_signing_date",)
+        # The id breaks ties, so paging neither repeats nor skips rows.
+        order_by = ("-target_signing_date", "-id")
         empty_text = _("No documents match.")
 
     def render_title_en(self, record: Agreement) -> str:

@@ -11,6 +11,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Event
+from tracker.models import Desk
+from tracker.permissions import sees_all_desks, user_desk_ids
 
 S = Agreement.State
 # Targeted documents that count as ready: approved for signing, or further.
@@ -32,26 +34,40 @@ def document_is_late(state: str, days_left: int) -> bool:
 
 
 def events_with_readiness(*, user: Any) -> QuerySet[Event]:
-    """Visible events annotated with their targeted and ready document counts."""
+    """Visible events annotated with their targeted and ready document counts,
+    counting only the documents the user may see (an event of one desk may
+    target documents of another)."""
+    visible = Q()
+    if not sees_all_desks(user):
+        visible = Q(agreements__desk_id__in=user_desk_ids(user))
     targeted = ~Q(agreements__state=S.WITHDRAWN) & Q(agreements__isnull=False)
+    ready = Q(agreements__state__in=READY_OR_FURTHER)
     return (
         Event.objects.visible_to(user)
         .select_related("desk")
         .annotate(
-            targeted=Count("agreements", filter=targeted),
-            ready=Count("agreements", filter=Q(agreements__state__in=READY_OR_FURTHER)),
+            targeted=Count("agreements", filter=targeted & visible),
+            ready=Count("agreements", filter=ready & visible),
         )
     )
 
 
 def events_upcoming(
-    *, user: Any, today: datetime.date, days: int | None = None
+    *,
+    user: Any,
+    today: datetime.date,
+    days: int | None = None,
+    desk: Desk | None = None,
 ) -> QuerySet[Event]:
+    """Events not yet over on ``today``, starting within ``days`` if given,
+    of one ``desk`` if given, soonest first."""
     events = events_with_readiness(user=user).filter(
         Q(ends_on__gte=today) | Q(ends_on__isnull=True, starts_on__gte=today)
     )
     if days is not None:
         events = events.filter(starts_on__lte=today + datetime.timedelta(days=days))
+    if desk is not None:
+        events = events.filter(desk=desk)
     return events.order_by("starts_on", "id")
 
 

@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from .models import User
 from .widgets import DateInput, bootstrap
 
+# The years a calendar or a brief may be asked for: beyond them lie typing
+# mistakes, and dates that Python's calendar arithmetic cannot reach.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
 
 class PreferencesForm(forms.ModelForm):
     class Meta:
@@ -15,7 +19,8 @@ class PreferencesForm(forms.ModelForm):
 
 
 class BriefForm(forms.Form):
-    """The period a brief covers: the last week, a calendar month, or any range."""
+    """The period a brief covers: the last week, a calendar month, or any range,
+    within the years FIRST_YEAR–LAST_YEAR."""
 
     PERIODS = (
         ("week", _("Last 7 days")),
@@ -48,6 +53,8 @@ class BriefForm(forms.Form):
             raw = cleaned.get("month") or self.today.strftime("%Y-%m")
             try:
                 year, month = (int(part) for part in raw.split("-"))
+                if not self._year_in_range("month", year):
+                    return cleaned
                 first = datetime.date(year, month, 1)
             except ValueError:
                 self.add_error("month", _("Give the month as YYYY-MM."))
@@ -61,8 +68,22 @@ class BriefForm(forms.Form):
                 self.add_error("start", _("Give the first day of the period."))
             if not end:
                 self.add_error("end", _("Give the last day of the period."))
+            if start and not self._year_in_range("start", start.year):
+                start = None
+            if end and not self._year_in_range("end", end.year):
+                end = None
             if start and end and end < start:
                 self.add_error("end", _("The period cannot end before it starts."))
             if start and end and (end - start).days > 366 * 2:
                 self.add_error("end", _("A brief covers at most two years."))
         return cleaned
+
+    def _year_in_range(self, field: str, year: int) -> bool:
+        if FIRST_YEAR <= year <= LAST_YEAR:
+            return True
+        self.add_error(
+            field,
+            _("Choose a year from %(first)d to %(last)d.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+        return False

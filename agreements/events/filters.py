@@ -1,5 +1,3 @@
-import datetime
-
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
@@ -7,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Event
 from tracker.models import Desk
-from tracker.widgets import bootstrap
+from tracker.widgets import DateInput, bootstrap
 
 
 class EventFilter(django_filters.FilterSet):
@@ -20,11 +18,17 @@ class EventFilter(django_filters.FilterSet):
     desk = django_filters.ModelChoiceFilter(
         label=_("Desk"), queryset=Desk.objects.all()
     )
+    starts_by = django_filters.DateFilter(
+        label=_("Starting by"),
+        field_name="starts_on",
+        lookup_expr="lte",
+        widget=DateInput(),
+    )
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
 
     class Meta:
         model = Event
-        fields = ["when", "kind", "desk", "q"]
+        fields = ["when", "kind", "desk", "starts_by", "q"]
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}
@@ -50,11 +54,3 @@ class EventFilter(django_filters.FilterSet):
             | Q(name_zh__icontains=value)
             | Q(place__icontains=value)
         )
-
-
-def month_or_today(year: str | None, month: str | None) -> datetime.date:
-    today = timezone.localdate()
-    try:
-        return datetime.date(int(year or today.year), int(month or today.month), 1)
-    except (TypeError, ValueError):
-        return today.replace(day=1)

@@ -1,8 +1,11 @@
+import datetime
+
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Event
+from tracker.forms import FIRST_YEAR, LAST_YEAR
 from tracker.permissions import editable_desks
 from tracker.widgets import DateInput, bootstrap
 
@@ -67,3 +70,26 @@ class DeliverableForm(forms.Form):
         if kind not in {"agreement", "project"} or not pk.isdigit():
             raise forms.ValidationError(_("Choose a document or a project."))
         return kind, int(pk)
+
+
+class MonthForm(forms.Form):
+    """The month the calendar shows; today's month when none is given."""
+
+    year = forms.IntegerField(
+        label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False
+    )
+    month = forms.IntegerField(
+        label=_("Month"), min_value=1, max_value=12, required=False
+    )
+
+    def first_day(self, today: datetime.date) -> datetime.date:
+        """The first day of the month asked for, or of today's month when the
+        request is empty or invalid."""
+        if not self.is_valid():
+            return today.replace(day=1)
+        year = self.cleaned_data["year"] or today.year
+        month = self.cleaned_data["month"] or today.month
+        return datetime.date(year, month, 1)
+
+    def in_range(self, day: datetime.date) -> bool:
+        return FIRST_YEAR <= day.year <= LAST_YEAR

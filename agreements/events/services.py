@@ -21,6 +21,8 @@ def event_deliverable_set(
 ) -> None:
     """Target a document for signing at ``event``, or a project for launch there
     (``event=None`` removes it). The user must be able to change both sides.
+    If another user changed the record's state since it was read, it raises
+    ``django_fsm.ConcurrentTransition`` and nothing is saved.
     """
     record = agreement if agreement is not None else project
     if record is None:

@@ -6,14 +6,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
+from django_fsm import ConcurrentTransition
 from django_tables2 import LazyPaginator, SingleTableMixin
 
 from agreements.models import Agreement, Event
 from tracker.permissions import can_create, can_edit, get_for_user
 
 from . import selectors, services
-from .filters import EventFilter, month_or_today
-from .forms import DeliverableForm, EventForm
+from .filters import EventFilter
+from .forms import DeliverableForm, EventForm, MonthForm
 from .tables import EventTable
 
 
@@ -35,7 +36,10 @@ class EventListView(SingleTableMixin, FilterView):
 
 
 def event_calendar(request: HttpRequest) -> HttpResponse:
-    first = month_or_today(request.GET.get("year"), request.GET.get("month"))
+    """A month of events; a month out of range shows today's with the reason."""
+    today = timezone.localdate()
+    form = MonthForm(request.GET)
+    first = form.first_day(today)
     weeks, previous, following = selectors.month_calendar(
         user=request.user, year=first.year, month=first.month
     )
@@ -43,12 +47,14 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
         request,
         "agreements/event_calendar.html",
         {
+            "form": form,
             "month": first,
             "weeks": weeks,
-            "previous": previous,
-            "following": following,
-            "today": timezone.localdate(),
+            "previous": previous if form.in_range(previous) else None,
+            "following": following if form.in_range(following) else None,
+            "today": today,
         },
+        status=200 if form.is_valid() else 400,
     )
 
 
@@ -59,7 +65,10 @@ def _event(request: HttpRequest, pk: int, *, write: bool = False) -> Event:
 
 
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event(request, pk)
+    return _detail_page(request, _event(request, pk))
+
+
+def _detail_page(request: HttpRequest, event: Event, *, status: int = 200):
     board = selectors.event_readiness(
         event=event, user=request.user, today=timezone.localdate()
     )
@@ -74,6 +83,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counterpart_organizations": list(event.counterpart_organizations.all()),
             "can_edit": can_edit(request.user, event),
         },
+        status=status,
     )
 
 
@@ -115,7 +125,10 @@ def event_deliverable_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(form.errors.get("deliverable", [])))
         return redirect("events:detail", pk=pk)
     kind, record = _deliverable(request, form)
-    services.event_deliverable_set(event=event, by=request.user, **{kind: record})
+    try:
+        services.event_deliverable_set(event=event, by=request.user, **{kind: record})
+    except ConcurrentTransition:
+        return _lost_race(request, event, record)
     messages.success(request, _("“%(record)s” was added.") % {"record": record})
     return redirect("events:detail", pk=pk)
 
@@ -130,9 +143,28 @@ def event_deliverable_remove(request: HttpRequest, pk: int) -> HttpResponse:
     kind, record = _deliverable(request, form)
     target = record.target_event_id if kind == "agreement" else record.launch_event_id
     if target == event.pk:
-        services.event_deliverable_set(event=None, by=request.user, **{kind: record})
+        try:
+            services.event_deliverable_set(
+                event=None, by=request.user, **{kind: record}
+            )
+        except ConcurrentTransition:
+            return _lost_race(request, event, record)
         messages.success(request, _("“%(record)s” was removed.") % {"record": record})
     return redirect("events:detail", pk=pk)
+
+
+def _lost_race(request: HttpRequest, event: Event, record) -> HttpResponse:
+    """Another user moved the record on while this one was being linked:
+    nothing was saved; say so on the page as it now is."""
+    messages.error(
+        request,
+        _(
+            "Someone else changed “%(record)s” while you were working on it. "
+            "Nothing was saved: check its current state and try again."
+        )
+        % {"record": record},
+    )
+    return _detail_page(request, event, status=409)
 
 
 def lookup_deliverables(request: HttpRequest, pk: int) -> JsonResponse:

@@ -130,3 +130,31 @@ def test_it_refuses_a_period_that_ends_before_it_starts(officer_client):
 
 def test_it_sends_anonymous_visitors_to_login(anon_client):
     assert anon_client.get(reverse("tracker:brief")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": "month", "month": "9999-12"},
+        {"period": "month", "month": "0001-01"},
+        {"period": "month", "month": "99999999999-01"},
+        {"period": "custom", "start": "2026-01-01", "end": "9999-12-31"},
+        {"period": "custom", "start": "0001-01-01", "end": "0001-12-31"},
+    ],
+)
+def test_it_refuses_a_period_outside_the_years_it_covers(officer_client, query):
+    response = officer_client.get(
+        reverse("tracker:brief"), query, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose a year from 1900 to 2100." in body
+    for value in query.values():
+        assert f'value="{value}"' in body
+
+
+def test_it_covers_the_last_month_it_accepts(officer_client):
+    response = officer_client.get(
+        reverse("tracker:brief"), {"period": "month", "month": "2100-12"}
+    )
+    assert response.status_code == 200

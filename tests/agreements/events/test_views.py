@@ -100,8 +100,39 @@ def test_it_draws_the_month_calendar(event, officer_client):
     )
     assert response.status_code == 200
     assert "Ministerial dialogue" in response.content.decode()
-    bad = officer_client.get(reverse("events:calendar"), {"year": "x", "month": "13"})
-    assert bad.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"year": "1"}, "Ensure this value is greater than or equal to 1900."),
+        ({"year": "9999"}, "Ensure this value is less than or equal to 2100."),
+        ({"year": "99999999999"}, "Ensure this value is less than or equal to 2100."),
+        ({"year": "2026", "month": "13"}, "less than or equal to 12."),
+        ({"year": "x"}, "Enter a whole number."),
+    ],
+)
+def test_it_shows_this_month_with_the_reason_for_a_month_out_of_range(
+    officer_client, query, message
+):
+    response = officer_client.get(
+        reverse("events:calendar"), query, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert message in body
+    assert timezone.localdate().strftime("%B %Y") in body
+
+
+def test_it_offers_no_month_beyond_the_years_it_shows(officer_client):
+    first = officer_client.get(
+        reverse("events:calendar"), {"year": "1900", "month": "1"}
+    ).content.decode()
+    assert "year=1899" not in first and "year=1900&amp;month=2" in first
+    last = officer_client.get(
+        reverse("events:calendar"), {"year": "2100", "month": "12"}
+    ).content.decode()
+    assert "year=2101" not in last and "year=2100&amp;month=11" in last
 
 
 def test_it_creates_an_event_and_keeps_what_was_typed_on_error(desk, officer_client):
@@ -184,3 +215,35 @@ def test_it_refuses_a_forged_deliverable_of_another_desk(
 def test_it_changes_deliverables_by_post_only(event, officer_client):
     url = reverse("events:deliverable_add", args=[event.pk])
     assert officer_client.get(url).status_code == 405
+
+
+@pytest.mark.parametrize("route", ["deliverable_add", "deliverable_remove"])
+def test_it_turns_a_lost_race_into_a_message(event, officer_client, monkeypatch, route):
+    from agreements.events import services
+
+    document = Agreement.objects.create(
+        title_en="Plan",
+        desk=event.desk,
+        state=S.NEGOTIATING,
+        target_event=event if route == "deliverable_remove" else None,
+    )
+    linked = document.target_event_id
+    set_deliverable = services.event_deliverable_set
+
+    def after_another_users_transition(**kwargs):
+        Agreement.objects.filter(pk=document.pk).update(state=S.AGREED)
+        return set_deliverable(**kwargs)
+
+    monkeypatch.setattr(
+        services, "event_deliverable_set", after_another_users_transition
+    )
+    response = officer_client.post(
+        reverse(f"events:{route}", args=[event.pk]),
+        {"deliverable": f"agreement:{document.pk}"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 409
+    assert "Someone else changed “Plan”" in response.content.decode()
+    assert "Readiness board" in response.content.decode()
+    document.refresh_from_db()
+    assert (document.state, document.target_event_id) == (S.AGREED, linked)

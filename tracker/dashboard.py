@@ -4,15 +4,26 @@ whatever the size of the portfolio, all within what the user may see."""
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 import pycountry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -23,7 +34,8 @@ from agreements.models import Agreement, AgreementParty
 from projects.models import Milestone, ProgressLog, Project, Rag
 from workflows.models import TransitionLog
 
-from .models import Desk, Region
+from .models import Country, Desk, Region
+from .permissions import sees_all_desks, user_desk_ids
 
 S = Agreement.State
 # Funnel order: how far documents have come.
@@ -36,6 +48,7 @@ FUNNEL = (
     S.SIGNED,
     S.IN_FORCE,
 )
+# A project's worst milestone slippage in days: (key, from, to).
 SLIPPAGE_BUCKETS = (
     ("on_time", None, 0),
     ("1_30", 1, 30),
@@ -43,6 +56,8 @@ SLIPPAGE_BUCKETS = (
     ("91_180", 91, 180),
     ("over_180", 181, None),
 )
+EVENT_DAYS = 90
+EVENT_ROWS = 8
 
 
 @dataclass
@@ -56,7 +71,7 @@ class Dashboard:
     by_country: list[dict[str, Any]]
     projects_by_status: dict[str, int]
     health: dict[str, int]
-    overdue_milestones: int
+    overdue_projects: int
     slippage: dict[str, int]
     events: list[Any]
     changes: list[TransitionLog] = field(default_factory=list)
@@ -77,87 +92,132 @@ class Dashboard:
         return self.by_state.get(S.IN_FORCE, 0)
 
     @property
+    def events_shown(self) -> list[Any]:
+        """The soonest events, for the table; the headline counts them all."""
+        return self.events[:EVENT_ROWS]
+
+    @property
     def funnel(self) -> list[tuple[str, str, int]]:
         labels = dict(S.choices)
         return [(state, labels[state], self.by_state.get(state, 0)) for state in FUNNEL]
 
 
+@functools.cache
 def _numeric_to_alpha3() -> dict[str, str]:
     return {c.numeric: c.alpha_3 for c in pycountry.countries}
+
+
+def _scope(user: Any, desk: Desk | None, lookup: str) -> Q:
+    """What ``user`` may see, narrowed to ``desk`` if given, for records whose
+    desk is reached through ``lookup``. A plain condition rather than an IN
+    over the visible records, which the database would have to build first."""
+    scope = Q()
+    if not sees_all_desks(user):
+        scope &= Q(**{f"{lookup}__in": user_desk_ids(user)})
+    if desk is not None:
+        scope &= Q(**{lookup: desk.pk})
+    return scope
+
+
+def _slippage_bucket() -> Subquery:
+    """The bucket of a project's worst milestone slippage (``with_health``'s
+    ``worst_slippage``), worked out inside one subquery so that the database
+    reads the project's milestones once."""
+    worst = (
+        Milestone.objects.filter(project=OuterRef("pk"))
+        .with_slippage()
+        .order_by()
+        .values("project")
+        .annotate(worst=Max("slippage"))
+        .annotate(
+            bucket=Case(
+                *(
+                    When(worst__lte=datetime.timedelta(days=high), then=Value(key))
+                    for key, _low, high in SLIPPAGE_BUCKETS
+                    if high is not None
+                ),
+                default=Value(SLIPPAGE_BUCKETS[-1][0]),
+                output_field=CharField(),
+            )
+        )
+        .values("bucket")
+    )
+    return Subquery(worst, output_field=CharField())
+
+
+def _project_health(projects, *, today: datetime.date) -> dict[str, Any]:
+    """Active projects by health and by worst slippage, and those with an
+    overdue milestone, from one grouped query: each project's latest report
+    and its milestones are read once, however many figures use them."""
+    rows = (
+        projects.active()
+        .with_health(today)
+        .annotate(slippage_bucket=_slippage_bucket())
+        .order_by()
+        .values_list(
+            "latest_rag", "is_stale", "has_overdue_milestone", "slippage_bucket"
+        )
+        .annotate(n=Count("id"))
+    )
+    health = dict.fromkeys((*Rag.values, "none", "stale", "slipping"), 0)
+    slippage = dict.fromkeys((key for key, _low, _high in SLIPPAGE_BUCKETS), 0)
+    overdue = 0
+    for rag, stale, has_overdue, bucket, n in rows:
+        health[rag or "none"] += n
+        health["stale"] += n if stale else 0
+        overdue += n if has_overdue else 0
+        if bucket is not None:
+            slippage[bucket] += n
+            health["slipping"] += n if bucket != "on_time" else 0
+    return {"health": health, "slippage": slippage, "overdue_projects": overdue}
+
+
+def _by_country(parties) -> list[dict[str, Any]]:
+    """Documents per counterpart country. Grouping by the code alone, and
+    reading the names apart, keeps the long names out of the sort."""
+    counts = dict(
+        parties.order_by()
+        .values_list("country_id")
+        .annotate(n=Count("agreement_id", distinct=True))
+    )
+    names = Country.objects.filter(code__in=counts).values_list(
+        "code", "name_en", "name_zh"
+    )
+    return [
+        {"code": code, "name_en": en, "name_zh": zh, "count": counts[code]}
+        for code, en, zh in names
+    ]
 
 
 def dashboard_get(
     *, user: Any, today: datetime.date, desk: Desk | None = None
 ) -> Dashboard:
-    agreements = Agreement.objects.visible_to(user)
-    projects = Project.objects.visible_to(user)
-    if desk is not None:
-        agreements = agreements.filter(desk=desk)
-        projects = projects.filter(desk=desk)
+    agreements = Agreement.objects.filter(_scope(user, desk, "desk_id"))
+    projects = Project.objects.filter(_scope(user, desk, "desk_id"))
+    parties = AgreementParty.objects.filter(
+        _scope(user, desk, "agreement__desk_id"),
+        side=AgreementParty.Side.COUNTERPART,
+        country__isnull=False,
+    )
 
     by_state = dict(agreements.order_by().values_list("state").annotate(n=Count("id")))
-    signed = agreements.filter(signed_on__isnull=False)
     signed_per_year = sorted(
-        signed.order_by()
+        agreements.filter(signed_on__isnull=False)
+        .order_by()
         .annotate(year=ExtractYear("signed_on"))
         .values_list("year")
         .annotate(n=Count("id"))
     )
     by_region: dict[int, dict[str, int]] = defaultdict(dict)
     region_rows = (
-        AgreementParty.objects.filter(
-            agreement__in=signed,
-            side=AgreementParty.Side.COUNTERPART,
-            country__isnull=False,
-        )
+        parties.filter(agreement__signed_on__isnull=False)
         .order_by()
         .annotate(year=ExtractYear("agreement__signed_on"))
         .values_list("year", "country__region")
-        .annotate(n=Count("agreement", distinct=True))
+        .annotate(n=Count("agreement_id", distinct=True))
     )
     for year, region, n in region_rows:
         by_region[year][region] = n
-    by_country = [
-        {"code": code, "name_en": en, "name_zh": zh, "count": n}
-        for code, en, zh, n in AgreementParty.objects.filter(
-            agreement__in=agreements,
-            side=AgreementParty.Side.COUNTERPART,
-            country__isnull=False,
-        )
-        .exclude(agreement__state=S.WITHDRAWN)
-        .order_by()
-        .values_list("country__code", "country__name_en", "country__name_zh")
-        .annotate(n=Count("agreement", distinct=True))
-    ]
-
-    projects_by_status = dict(
-        projects.order_by().values_list("status").annotate(n=Count("id"))
-    )
-    active = projects.active().with_health(today)
-    zero = datetime.timedelta(0)
-    health = active.aggregate(
-        red=Count("id", filter=Q(latest_rag=Rag.RED)),
-        amber=Count("id", filter=Q(latest_rag=Rag.AMBER)),
-        green=Count("id", filter=Q(latest_rag=Rag.GREEN)),
-        none=Count("id", filter=Q(latest_rag__isnull=True)),
-        stale=Count("id", filter=Q(is_stale=True)),
-        slipping=Count("id", filter=Q(worst_slippage__gt=zero)),
-    )
-
-    slip = ExpressionWrapper(
-        F("forecast_date") - F("baseline_date"), output_field=DurationField()
-    )
-    milestones = Milestone.objects.filter(
-        project__in=projects.active(), actual_date__isnull=True
-    ).annotate(slip=slip)
-    buckets = {
-        key: Count("id", filter=_bucket(low, high))
-        for key, low, high in SLIPPAGE_BUCKETS
-    }
-    milestone_figures = milestones.aggregate(
-        overdue=Count("id", filter=Q(forecast_date__lt=today)), **buckets
-    )
-    overdue_milestones = milestone_figures.pop("overdue")
 
     week_start = today - datetime.timedelta(days=7)
     return Dashboard(
@@ -167,28 +227,34 @@ def dashboard_get(
         signed_this_year=dict(signed_per_year).get(today.year, 0),
         signed_per_year=signed_per_year,
         signed_by_region=dict(by_region),
-        by_country=by_country,
-        projects_by_status=projects_by_status,
-        health=health,
-        overdue_milestones=overdue_milestones,
-        slippage=milestone_figures,
-        events=list(events_upcoming(user=user, today=today, days=90)[:8]),
-        changes=_changes(agreements, projects, since=week_start),
+        by_country=_by_country(parties.exclude(agreement__state=S.WITHDRAWN)),
+        projects_by_status=dict(
+            projects.order_by().values_list("status").annotate(n=Count("id"))
+        ),
+        **_project_health(projects, today=today),
+        events=list(
+            events_upcoming(user=user, today=today, days=EVENT_DAYS, desk=desk)
+        ),
+        changes=_changes(_scope(user, desk, "desk_id"), since=week_start),
         new_logs=list(
-            ProgressLog.objects.filter(project__in=projects, reported_on__gt=week_start)
+            ProgressLog.objects.filter(
+                _scope(user, desk, "project__desk_id"), reported_on__gt=week_start
+            )
             .select_related("project", "author")
             .order_by("-reported_on", "-id")[:10]
         ),
         milestones_reached=list(
             Milestone.objects.filter(
-                project__in=projects, actual_date__gt=week_start, actual_date__lte=today
+                _scope(user, desk, "project__desk_id"),
+                actual_date__gt=week_start,
+                actual_date__lte=today,
             )
             .select_related("project")
             .order_by("-actual_date")[:10]
         ),
         milestones_missed=list(
             Milestone.objects.filter(
-                project__in=projects,
+                _scope(user, desk, "project__desk_id"),
                 actual_date__isnull=True,
                 forecast_date__gt=week_start,
                 forecast_date__lt=today,
@@ -199,27 +265,18 @@ def dashboard_get(
     )
 
 
-def _bucket(low: int | None, high: int | None) -> Q:
-    condition = Q()
-    if low is not None:
-        condition &= Q(slip__gte=datetime.timedelta(days=low))
-    if high is not None:
-        condition &= Q(slip__lte=datetime.timedelta(days=high))
-    return condition
-
-
-def _changes(agreements, projects, *, since: datetime.date) -> list[TransitionLog]:
-    """The latest transitions of visible documents and projects since ``since``."""
+def _changes(scope: Q, *, since: datetime.date) -> list[TransitionLog]:
+    """The latest transitions of documents and projects in ``scope`` (a
+    condition on their desk) since ``since``."""
     types = ContentType.objects.get_for_models(Agreement, Project)
+    subjects = Q()
+    for model in (Agreement, Project):
+        condition = Q(content_type=types[model])
+        if scope:
+            condition &= Q(object_id__in=model.objects.filter(scope).values("pk"))
+        subjects |= condition
     logs = (
-        TransitionLog.objects.filter(at__date__gt=since)
-        .filter(
-            Q(
-                content_type=types[Agreement],
-                object_id__in=agreements.values("pk"),
-            )
-            | Q(content_type=types[Project], object_id__in=projects.values("pk"))
-        )
+        TransitionLog.objects.filter(subjects, at__date__gt=since)
         .select_related("by", "content_type")
         .order_by("-at", "-id")[:15]
     )
@@ -245,17 +302,40 @@ def _changes(agreements, projects, *, since: datetime.date) -> list[TransitionLo
     return logs
 
 
-def _link(name: str, **params: Any) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{reverse(name)}?{query}" if query else reverse(name)
+def _list_url(name: str, **fixed: Any) -> Callable[..., str]:
+    """A builder of links to the list ``name`` with the filters ``fixed`` and
+    those it is called with; a list value repeats the parameter."""
+    base = reverse(name)
+
+    def url(**params: Any) -> str:
+        query = urlencode(
+            {
+                key: value
+                for key, value in {**fixed, **params}.items()
+                if value not in (None, "")
+            },
+            doseq=True,
+        )
+        return f"{base}?{query}" if query else base
+
+    return url
+
+
+# The lists behind figures about active projects, and about documents that
+# were not withdrawn, filter on exactly those statuses and states.
+ACTIVE = [str(status) for status in Project.ACTIVE_STATUSES]
+NOT_WITHDRAWN = [state for state in S.values if state != S.WITHDRAWN]
 
 
 def dashboard_charts(d: Dashboard) -> dict[str, Any]:
     """Every figure and chart segment with its label, value and the filtered
-    list behind it. The page draws charts and their tables from this."""
+    list behind it, which shows exactly the records counted. The page draws
+    charts and their tables from this."""
     desk = d.desk.pk if d.desk else None
-    docs = partial(_link, "agreements:list", desk=desk)
-    projects = partial(_link, "projects:list", desk=desk)
+    docs = _list_url("agreements:list", desk=desk)
+    projects = _list_url("projects:list", desk=desk)
+    active = _list_url("projects:list", desk=desk, status=ACTIVE)
+    events = _list_url("events:list", desk=desk, when="upcoming")
     status_labels = dict(Project.Status.choices)
     region_labels = dict(Region.choices)
     years = [year for year, _n in d.signed_per_year]
@@ -265,7 +345,7 @@ def dashboard_charts(d: Dashboard) -> dict[str, Any]:
             {
                 "name": (row["name_zh"] if chinese else row["name_en"]),
                 "count": row["count"],
-                "url": docs(country=row["code"]),
+                "url": docs(country=row["code"], state=NOT_WITHDRAWN),
                 "code": row["code"],
             }
             for row in d.by_country
@@ -287,17 +367,23 @@ def dashboard_charts(d: Dashboard) -> dict[str, Any]:
             (
                 _("Projects at risk (red)"),
                 d.health["red"],
-                projects(health="red"),
+                active(health="red"),
                 "danger",
             ),
             (
-                _("Overdue milestones"),
-                d.overdue_milestones,
-                projects(overdue="true"),
+                _("Projects with overdue milestones"),
+                d.overdue_projects,
+                active(overdue="true"),
                 "warning",
             ),
-            (_("Events in 90 days"), len(d.events), reverse("events:list"), ""),
+            (
+                _("Events in 90 days"),
+                len(d.events),
+                events(starts_by=d.today + datetime.timedelta(days=EVENT_DAYS)),
+                "",
+            ),
         ],
+        "events_url": events(starts_by=d.today + datetime.timedelta(days=EVENT_DAYS)),
         "funnel": [
             {"label": str(label), "value": n, "url": docs(state=state)}
             for state, label, n in d.funnel
@@ -326,24 +412,25 @@ def dashboard_charts(d: Dashboard) -> dict[str, Any]:
             {
                 "label": str(label),
                 "value": d.health[key],
-                "url": projects(**query),
+                "url": url,
                 "color": color,
             }
-            for key, label, query, color in (
-                ("red", _("Red"), {"health": "red"}, "#dc3545"),
-                ("amber", _("Amber"), {"health": "amber"}, "#fd7e14"),
-                ("green", _("Green"), {"health": "green"}, "#198754"),
-                ("none", _("No report yet"), {"health": "none"}, "#adb5bd"),
+            for key, label, url, color in (
+                ("red", _("Red"), active(health="red"), "#dc3545"),
+                ("amber", _("Amber"), active(health="amber"), "#fd7e14"),
+                ("green", _("Green"), active(health="green"), "#198754"),
+                ("none", _("No report yet"), active(health="none"), "#adb5bd"),
                 (
                     "stale",
                     _("Stale (no report for 30 days)"),
-                    {"stale": "true"},
+                    # Only an active project can be stale: no status filter.
+                    projects(stale="true"),
                     "#6c757d",
                 ),
                 (
                     "slipping",
                     _("Milestones slipping"),
-                    {"health": "slipping"},
+                    active(health="slipping"),
                     "#6f42c1",
                 ),
             )
@@ -360,7 +447,7 @@ def dashboard_charts(d: Dashboard) -> dict[str, Any]:
             {
                 "label": str(label),
                 "value": d.slippage[key],
-                "url": projects(overdue="true") if key != "on_time" else projects(),
+                "url": active(slippage=key),
             }
             for key, label in (
                 ("on_time", _("On time or early")),
@@ -373,12 +460,12 @@ def dashboard_charts(d: Dashboard) -> dict[str, Any]:
         "map": {
             "counts": {row["code"]: row["count"] for row in d.by_country},
             "names": {row["code"]: row["name"] for row in countries},
+            "urls": {row["code"]: row["url"] for row in countries},
             "rows": [
                 {"label": row["name"], "value": row["count"], "url": row["url"]}
                 for row in countries
             ],
             "numeric": _numeric_to_alpha3(),
-            "url": docs(),
             "label": str(_("Documents")),
         },
     }

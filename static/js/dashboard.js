@@ -76,11 +76,9 @@
           map: "world",
           roam: false,
           emphasis: { label: { show: false } },
-          data: Object.entries(counts).map(([code, value]) => {
-            const url = new URL(data.map.url, window.location.href);
-            url.searchParams.set("country", code);
-            return { name: code, value: value, url: url.pathname + url.search };
-          }),
+          data: Object.entries(counts).map(([code, value]) => (
+            { name: code, value: value, url: data.map.urls[code] }
+          )),
         }],
       });
     });

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from agreements.models import Agreement, AgreementParty, Event
 from tests.factories import (
@@ -83,8 +83,15 @@ def test_it_counts_the_whole_portfolio_for_leadership(portfolio, leader):
     }
     assert d.health["red"] == 1 and d.health["green"] == 2
     assert d.health["stale"] == 1 and d.health["slipping"] == 1
-    assert d.overdue_milestones == 1
-    assert d.slippage["31_90"] == 1
+    assert d.overdue_projects == 1
+    # The stale project's milestone is forecast 44 days after its baseline.
+    assert d.slippage == {
+        "on_time": 0,
+        "1_30": 0,
+        "31_90": 1,
+        "91_180": 0,
+        "over_180": 0,
+    }
     assert [(e.name_en, e.targeted, e.ready) for e in d.events] == [
         ("Belt and Road Forum", 3, 1)
     ]
@@ -111,7 +118,9 @@ def test_it_links_every_figure_to_its_filtered_list(portfolio, leader, desk):
     documents, projects = reverse("agreements:list"), reverse("projects:list")
     headline = {label: href for label, _value, href, _tone in charts["headline"]}
     assert headline["In negotiation"] == f"{documents}?desk={desk.pk}&state=negotiating"
-    assert headline["Projects at risk (red)"] == f"{projects}?desk={desk.pk}&health=red"
+    assert headline["Projects at risk (red)"] == (
+        f"{projects}?desk={desk.pk}&status=pipeline&status=implementation&health=red"
+    )
     assert all(item["url"].startswith(documents) for item in charts["funnel"])
     # Signed by the Asia desk: 2025 with Pakistan (Asia), 2026 with Kenya (Africa).
     assert [s["name"] for s in charts["signed"]["series"]] == ["Africa", "Asia"]
@@ -155,3 +164,50 @@ def test_its_links_land_on_lists_showing_the_same_figures(
     assert africa["value"] == 1
     body = leader_client.get(africa["url"]).content.decode()
     assert body.count("signed document") + body.count("in_force document") == 1
+
+
+def test_it_counts_every_event_in_90_days_of_the_chosen_desk(
+    portfolio, leader, desk, other_desk
+):
+    for n in range(9):
+        Event.objects.create(
+            name_en=f"Dialogue {n}",
+            kind=Event.Kind.WORKING_MEETING,
+            starts_on=TODAY + datetime.timedelta(days=30 + n),
+            desk=other_desk,
+        )
+    Event.objects.create(
+        name_en="Too far ahead",
+        kind=Event.Kind.FORUM,
+        starts_on=TODAY + datetime.timedelta(days=91),
+        desk=other_desk,
+    )
+    everything = dashboard_get(user=leader, today=TODAY)
+    assert len(everything.events) == 10
+    assert len(everything.events_shown) == 8
+    theirs = dashboard_get(user=leader, today=TODAY, desk=other_desk)
+    assert {e.desk_id for e in theirs.events} == {other_desk.pk}
+    assert len(theirs.events) == 9
+    mine = dashboard_get(user=leader, today=TODAY, desk=desk)
+    assert [e.name_en for e in mine.events] == ["Belt and Road Forum"]
+    with translation.override("en"):
+        charts = dashboard_charts(theirs)
+    headline = {label: value for label, value, _href, _tone in charts["headline"]}
+    assert headline["Events in 90 days"] == 9
+
+
+def test_it_links_to_every_upcoming_event_beyond_the_table(leader_client, desk):
+    today = timezone.localdate()
+    for n in range(9):
+        Event.objects.create(
+            name_en=f"Dialogue {n}",
+            kind=Event.Kind.WORKING_MEETING,
+            starts_on=today + datetime.timedelta(days=n),
+            desk=desk,
+        )
+    response = leader_client.get(reverse("tracker:home"), HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    assert body.count("Dialogue ") == 8
+    assert "All 9 events in the next 90 days" in body
+    starts_by = (today + datetime.timedelta(days=90)).isoformat()
+    assert f"/events/?when=upcoming&amp;starts_by={starts_by}" in body

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .delivery import retry_now
 from .forms import ReminderRuleForm
@@ -56,7 +57,12 @@ def send_digests_again(modeladmin, request, queryset):
     count = digests_retry(digest_ids=queryset.values_list("id", flat=True))
     modeladmin.message_user(
         request,
-        _("%(count)s digests will be sent at the next run.") % {"count": count},
+        ngettext(
+            "%(count)s digest will be sent at the next run.",
+            "%(count)s digests will be sent at the next run.",
+            count,
+        )
+        % {"count": count},
         messages.SUCCESS,
     )
 
@@ -66,7 +72,12 @@ def send_notices_again(modeladmin, request, queryset):
     count = retry_now(queryset)
     modeladmin.message_user(
         request,
-        _("%(count)s notices will be sent at the next run.") % {"count": count},
+        ngettext(
+            "%(count)s notice will be sent at the next run.",
+            "%(count)s notices will be sent at the next run.",
+            count,
+        )
+        % {"count": count},
         messages.SUCCESS,
     )
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -103,6 +104,11 @@ def deliveries_retry(request: HttpRequest) -> HttpResponse:
     transaction.on_commit(lambda: [enqueue(kind, pk) for kind, pk in retried])
     messages.success(
         request,
-        _("%(count)s e-mails are being sent again.") % {"count": len(retried)},
+        ngettext(
+            "%(count)s e-mail is being sent again.",
+            "%(count)s e-mails are being sent again.",
+            len(retried),
+        )
+        % {"count": len(retried)},
     )
     return redirect("workflows:deliveries")

@@ -6,7 +6,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from tests.factories import ProjectFactory
-from workflows.models import Mute
+from workflows.models import DeliveryStatus, Digest, Mute
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +136,33 @@ def test_the_admin_lists_the_ledgers_and_edits_rules(admin_client_, fake_registr
         },
     )
     assert bad.status_code == 200 and "whole numbers" in bad.content.decode()
+
+
+def _failed_digest(user):
+    return Digest.objects.create(
+        recipient=user, day=timezone.localdate(), status=DeliveryStatus.FAILED
+    )
+
+
+def test_sending_again_counts_e_mails_in_the_singular_and_plural(
+    admin_client_, officer, chief, django_capture_on_commit_callbacks
+):
+    _failed_digest(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = admin_client_.post("/workflows/deliveries/retry/", follow=True)
+    assert "1 e-mail is being sent again." in page.content.decode()
+    Digest.objects.update(status=DeliveryStatus.FAILED)
+    _failed_digest(chief)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = admin_client_.post("/workflows/deliveries/retry/", follow=True)
+    assert "2 e-mails are being sent again." in page.content.decode()
+
+
+def test_the_admin_counts_deliveries_sent_again_in_the_singular(admin_client_, officer):
+    digest = _failed_digest(officer)
+    page = admin_client_.post(
+        "/admin/workflows/digest/",
+        {"action": "send_digests_again", "_selected_action": [digest.pk]},
+        follow=True,
+    )
+    assert "1 digest will be sent at the next run." in page.content.decode()

@@ -1,5 +1,5 @@
-"""Deadlines and notices of cooperation documents and events, registered with
-the reminder service."""
+"""Deadlines, notices and the daily job of cooperation documents and events,
+registered with the reminder service."""
 
 import datetime
 
@@ -7,14 +7,17 @@ from django.db.models import Exists, F, IntegerField, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tracker.permissions import can_edit
 from workflows.deadlines import (
     Category,
+    daily_job,
     deadline_source,
     leadership_users,
     transition_notice,
 )
 
 from .models import Agreement, Event, NegotiationRound
+from .services import agreements_expire_due
 
 State = Agreement.State
 
@@ -33,6 +36,15 @@ NOT_READY_STATES = (
     State.APPROVAL,
     State.SUSPENDED,
 )
+
+
+@daily_job("agreements.expire")
+def expire_due(today: datetime.date) -> int:
+    """Documents in force past their expiry date move on (expire, or start
+    their next term when they renew tacitly) before reminders are looked
+    for, so no reminder is about a date already gone by. Safe to run more
+    than once a day: a document moved on is no longer due."""
+    return len(agreements_expire_due(today=today))
 
 
 def _responsible(queryset, prefix: str = ""):
@@ -137,7 +149,13 @@ def submitted_for_approval(agreement: Agreement, log):
 
 
 def _officer(agreement: Agreement, log):
-    return [agreement.officer] if agreement.officer_id else []
+    """The officer, while still one who may act on the document."""
+    officer = agreement.officer
+    return (
+        [officer]
+        if officer and officer.is_active and can_edit(officer, agreement)
+        else []
+    )
 
 
 transition_notice(

@@ -2,11 +2,11 @@
 
 import datetime
 
-from django.db.models import DateField, F, OuterRef, Subquery
+from django.db.models import Case, DateField, Exists, F, OuterRef, Subquery, When
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from workflows.deadlines import Category, deadline_source
+from workflows.deadlines import Category, deadline_source, desk_editors
 
 from .models import STALE_AFTER_DAYS, Milestone, ProgressLog, Project
 
@@ -23,14 +23,21 @@ def _milestone_title(milestone: Milestone) -> str:
     url=lambda milestone: milestone.project.get_absolute_url(),
 )
 def milestone_forecast(today: datetime.date):
-    """Milestones not yet reached, of projects still under way."""
+    """Milestones not yet reached, of projects still under way; the owner is
+    responsible while still on the desk, else the project's officer."""
+    owner_on_desk = Exists(
+        desk_editors(OuterRef("project__desk_id")).filter(pk=OuterRef("owner_id"))
+    )
     return (
         Milestone.objects.open()
         .filter(project__status__in=Project.ACTIVE_STATUSES)
         .select_related("project")
         .annotate(
             due_on=Coalesce("forecast_date", "baseline_date"),
-            due_officer_id=Coalesce("owner_id", "project__officer_id"),
+            due_officer_id=Case(
+                When(owner_on_desk, then=F("owner_id")),
+                default=F("project__officer_id"),
+            ),
             due_desk_id=F("project__desk_id"),
         )
     )

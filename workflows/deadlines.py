@@ -26,6 +26,11 @@ should be an indexed column where it can::
 
 A transition notice names a model, the transitions that notify and a function
 ``(instance, transition_log) -> iterable of users`` that says who hears.
+
+A daily job is a function ``(today) -> int`` that moves records on by date
+(a document reaching its expiry, say) and returns how many it changed. The
+daily run calls every job before it looks for deadlines, so reminders see
+the dates the jobs set. A job must be safe to run more than once a day.
 """
 
 from __future__ import annotations
@@ -35,15 +40,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.functional import Promise
 
 from tracker.models import Role
+from tracker.permissions import DESK_EDITORS
 
 from .models import Category, ReminderRule, parse_day_list
 
 __all__ = [
+    "DEFAULT_CATCH_UP_DAYS",
     "DEFAULT_CHIEF_AFTER_DAYS",
     "DEFAULT_LEADERSHIP_AFTER_DAYS",
     "DEFAULT_LEAD_DAYS",
@@ -53,7 +61,10 @@ __all__ = [
     "Registry",
     "Schedule",
     "TransitionNotice",
+    "catch_up_days",
+    "daily_job",
     "deadline_source",
+    "desk_editors",
     "leadership_users",
     "registry",
     "transition_notice",
@@ -63,8 +74,16 @@ DEFAULT_LEAD_DAYS = (30, 7, 1)
 DEFAULT_OVERDUE_DAYS = (1,)
 DEFAULT_CHIEF_AFTER_DAYS = 7
 DEFAULT_LEADERSHIP_AFTER_DAYS = 30
+# Days the daily run may have been missed and still catch up on overdue
+# reminders; settings.REMINDER_CATCH_UP_DAYS overrides it.
+DEFAULT_CATCH_UP_DAYS = 14
 
 Finder = Callable[[datetime.date], models.QuerySet]
+DailyJob = Callable[[datetime.date], int]
+
+
+def catch_up_days() -> int:
+    return getattr(settings, "REMINDER_CATCH_UP_DAYS", DEFAULT_CATCH_UP_DAYS)
 
 
 @dataclass(frozen=True)
@@ -97,7 +116,7 @@ class Schedule:
     A step is a number of days before the due date (0: on the day) or, when
     negative, after it. On a given day an item is at the latest step reached;
     steps missed while nothing ran are not sent one by one: the latest covers
-    them.
+    them (``step_case``).
     """
 
     lead_days: tuple[int, ...] = DEFAULT_LEAD_DAYS
@@ -118,16 +137,45 @@ class Schedule:
         steps |= {self.chief_after + 1, self.leadership_after + 1}
         return tuple(sorted(steps))
 
-    def step(self, due_on: datetime.date, today: datetime.date) -> int | None:
-        ahead = (due_on - today).days
-        if ahead >= 0:
-            reached = [lead for lead in self.lead_days if lead >= ahead]
-            return min(reached) if reached else None
-        late = -ahead
-        reached = [days for days in self.overdue_steps if days <= late]
-        if reached:
-            return -max(reached)
-        return min(self.lead_days) if self.lead_days else None
+    def window(self, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The due dates an item may have to be reminded today.
+
+        Ahead: up to the first lead time. Behind: back to the last overdue
+        step plus the catch-up window, so an item that reached its last step
+        on a day the run was missed is still reminded; anything older was
+        reminded at its last step already and is not read again.
+        """
+        behind = max(self.overdue_steps) + catch_up_days()
+        return (
+            today - datetime.timedelta(days=behind),
+            today + datetime.timedelta(days=self.horizon),
+        )
+
+    def step_case(self, today: datetime.date) -> models.Case:
+        """The step each item is at today, from its ``due_on``, as SQL: the
+        smallest lead time not yet passed or, once overdue, the largest
+        overdue step reached (the smallest lead time until the first one is).
+        NULL when no step is reached yet."""
+        whens = [
+            models.When(
+                due_on__gte=today,
+                due_on__lte=today + datetime.timedelta(days=lead),
+                then=models.Value(lead),
+            )
+            for lead in sorted(self.lead_days)
+        ]
+        whens += [
+            models.When(
+                due_on__lte=today - datetime.timedelta(days=late),
+                then=models.Value(-late),
+            )
+            for late in sorted(self.overdue_steps, reverse=True)
+        ]
+        if self.lead_days:
+            whens.append(
+                models.When(due_on__lt=today, then=models.Value(min(self.lead_days)))
+            )
+        return models.Case(*whens, default=None, output_field=models.IntegerField())
 
     def escalates_to_chief(self, step: int) -> bool:
         return step < 0 and -step > self.chief_after
@@ -140,12 +188,16 @@ class Registry:
     def __init__(self) -> None:
         self.sources: dict[str, DeadlineSource] = {}
         self.notices: dict[str, TransitionNotice] = {}
+        self.daily_jobs: dict[str, DailyJob] = {}
 
     def add_source(self, source: DeadlineSource) -> None:
         self.sources[source.key] = source
 
     def add_notice(self, notice: TransitionNotice) -> None:
         self.notices[notice.key] = notice
+
+    def add_daily_job(self, key: str, job: DailyJob) -> None:
+        self.daily_jobs[key] = job
 
     def notices_for(self, model: str, transition: str) -> list[TransitionNotice]:
         return [
@@ -251,5 +303,28 @@ def transition_notice(
     return register
 
 
+def daily_job(
+    key: str, *, to: Registry | None = None
+) -> Callable[[DailyJob], DailyJob]:
+    """Register ``job(today) -> int`` to run before each day's reminders."""
+
+    def register(job: DailyJob) -> DailyJob:
+        (to or registry).add_daily_job(key, job)
+        return job
+
+    return register
+
+
 def leadership_users() -> models.QuerySet:
     return get_user_model().objects.filter(groups__name=Role.LEADERSHIP, is_active=True)
+
+
+def desk_editors(desk) -> models.QuerySet:
+    """Active people who may act on the records of ``desk`` (an id or an
+    OuterRef): ``tracker.permissions.can_edit_desk`` in SQL. Reminders go to
+    a record's officer only while the officer is one of them."""
+    return get_user_model().objects.filter(
+        models.Q(desks=desk) | models.Q(desks_led=desk),
+        is_active=True,
+        groups__name__in=DESK_EDITORS,
+    )

@@ -1,8 +1,14 @@
-"""The daily reminder run: find what is due, claim it in the ledger, send
-each person one digest.
+"""The daily reminder run: run the daily jobs, find what is due, claim it in
+the ledger, send each person one digest.
 
 ``reminders_run`` is what the Celery beat task and ``manage.py
 send_reminders`` both call, with ``today`` passed in.
+
+A record's officer and desk chief hear of it only while they may act on the
+desk's records (``tracker.permissions.can_edit_desk``): active, a desk officer
+or division chief, a member or the chief of the desk. When the officer may
+not, the desk chief is responsible instead. Whether the recipient still may
+is checked again when the digest is sent.
 """
 
 from __future__ import annotations
@@ -18,16 +24,17 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from tracker.models import Desk
+from tracker.permissions import DESK_EDITORS, can_edit_desk, is_leadership
 
 from . import delivery
-from .deadlines import DeadlineSource, Registry, Schedule, registry
+from .deadlines import DeadlineSource, Registry, Schedule, desk_editors, registry
 from .models import DeliveryStatus, Digest, Mute, Reminder
 
 logger = logging.getLogger(__name__)
@@ -38,6 +45,8 @@ Reason = Reminder.Reason
 @dataclass
 class RunReport:
     today: datetime.date
+    # Each daily job's count of records changed; None when it failed.
+    jobs: dict[str, int | None] = field(default_factory=dict)
     claimed: int = 0
     digests: list[int] = field(default_factory=list)
     sent: int = 0
@@ -98,7 +107,7 @@ def reachable_user_ids(user_ids: Iterable[int]) -> set[int]:
 def _recipients(
     schedule: Schedule,
     step: int,
-    officer_id: int | None,
+    responsible_id: int | None,
     chief_id: int | None,
     leader_ids: list[int],
 ) -> dict[int, str]:
@@ -107,21 +116,82 @@ def _recipients(
         found.update(dict.fromkeys(leader_ids, Reason.LEADERSHIP))
     if chief_id and schedule.escalates_to_chief(step):
         found[chief_id] = Reason.CHIEF
-    responsible = officer_id or chief_id
-    if responsible:
-        found[responsible] = Reason.RESPONSIBLE
+    if responsible_id:
+        found[responsible_id] = Reason.RESPONSIBLE
     return found
 
 
+def _items(
+    queryset: models.QuerySet,
+    *,
+    key: str,
+    content_type: ContentType,
+    schedule: Schedule,
+    today: datetime.date,
+    unclaimed: bool,
+) -> models.QuerySet:
+    """(pk, due_on, step, responsible, chief) of the source's items that are
+    at a step today, read within the schedule's window of due dates.
+
+    With ``unclaimed``, items whose responsible person already has today's
+    step in the ledger are left out in SQL: on an ordinary day nearly all,
+    as an overdue item stays at the step it was last reminded at.
+    """
+    low, high = schedule.window(today)
+    chief = Subquery(
+        Desk.objects.filter(
+            pk=OuterRef("due_desk_id"),
+            chief__is_active=True,
+            chief__groups__name__in=DESK_EDITORS,
+        )
+        .order_by()
+        .values("chief_id")[:1]
+    )
+    officer_may_act = Exists(
+        desk_editors(OuterRef("due_desk_id")).filter(pk=OuterRef("due_officer_id"))
+    )
+    items = (
+        queryset.filter(due_on__gte=low, due_on__lte=high)
+        .annotate(
+            due_step=schedule.step_case(today),
+            due_chief_id=chief,
+            due_responsible_id=models.Case(
+                models.When(officer_may_act, then=F("due_officer_id")),
+                default=chief,
+                output_field=models.BigIntegerField(),
+            ),
+        )
+        .filter(due_step__isnull=False)
+    )
+    if unclaimed:
+        claimed = Reminder.objects.filter(
+            source=key,
+            content_type=content_type,
+            object_id=OuterRef("pk"),
+            due_on=OuterRef("due_on"),
+            lead_days=OuterRef("due_step"),
+            recipient=OuterRef("due_responsible_id"),
+        )
+        items = items.filter(~Exists(claimed))
+    return items.order_by().values_list(
+        "pk", "due_on", "due_step", "due_responsible_id", "due_chief_id"
+    )
+
+
 def reminders_due(
-    *, today: datetime.date, registry: Registry = registry
+    *, today: datetime.date, registry: Registry = registry, unclaimed: bool = False
 ) -> list[Reminder]:
-    """The ledger rows today's reminders would have (unsaved, unfiltered by
-    what was already sent), in a stable order."""
+    """The ledger rows today's reminders would have (unsaved), in a stable
+    order.
+
+    Without ``unclaimed`` the rows already in the ledger are included. With
+    it, items whose responsible person was already reminded at today's step
+    are left out; a few rows of the ledger may still be among the rest (a
+    person who muted the kind, say), which the insert ignores.
+    """
     from .deadlines import leadership_users
 
     schedules = registry.schedules()
-    chiefs = dict(Desk.objects.values_list("id", "chief_id"))
     leader_ids = sorted(leadership_users().values_list("id", flat=True))
     mutes = muted_keys()
     run = uuid.uuid4()
@@ -132,18 +202,19 @@ def reminders_due(
             continue
         queryset = source.find(today)
         content_type = ContentType.objects.get_for_model(queryset.model)
-        horizon = today + datetime.timedelta(days=schedule.horizon)
-        items = (
-            queryset.filter(due_on__isnull=False, due_on__lte=horizon)
-            .order_by()
-            .values_list("pk", "due_on", "due_officer_id", "due_desk_id")
+        items = _items(
+            queryset,
+            key=key,
+            content_type=content_type,
+            schedule=schedule,
+            today=today,
+            unclaimed=unclaimed,
         )
-        for pk, due_on, officer_id, desk_id in items.iterator(chunk_size=2000):
-            step = schedule.step(due_on, today)
-            if step is None:
-                continue
+        for pk, due_on, step, responsible_id, chief_id in items.iterator(
+            chunk_size=2000
+        ):
             for user_id, reason in _recipients(
-                schedule, step, officer_id, chiefs.get(desk_id), leader_ids
+                schedule, step, responsible_id, chief_id, leader_ids
             ).items():
                 if is_muted(mutes[user_id], category=source.category, key=key):
                     continue
@@ -180,43 +251,13 @@ def reminders_claim(
     step) are left alone, so any number of runs, concurrent or not, claim
     each reminder once. Returns how many rows this run added.
     """
-    rows = _not_in_ledger(reminders_due(today=today, registry=registry))
+    rows = reminders_due(today=today, registry=registry, unclaimed=True)
     with transaction.atomic():
         Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         digests_assign(today=today, now=now or timezone.now())
     if not rows:
         return 0
     return Reminder.objects.filter(run=rows[0].run).count()
-
-
-def _not_in_ledger(rows: list[Reminder]) -> list[Reminder]:
-    """Leave out the rows the ledger already holds: on an ordinary day nearly
-    all, as an overdue item stays at the step it was last reminded at. The
-    insert still ignores conflicts, for runs that race."""
-    if not rows:
-        return rows
-    existing = set(
-        Reminder.objects.filter(
-            due_on__gte=min(row.due_on for row in rows),
-            due_on__lte=max(row.due_on for row in rows),
-        ).values_list(
-            "source", "content_type_id", "object_id", "recipient_id", "due_on",
-            "lead_days",
-        )
-    )  # fmt: skip
-    return [
-        row
-        for row in rows
-        if (
-            row.source,
-            row.content_type_id,
-            row.object_id,
-            row.recipient_id,
-            row.due_on,
-            row.lead_days,
-        )
-        not in existing
-    ]
 
 
 def digests_assign(*, today: datetime.date, now: datetime.datetime) -> None:
@@ -276,11 +317,23 @@ class DigestItem:
         return -self.days
 
 
+def may_hear(user, *, reason: str, desk_id: int | None) -> bool:
+    """Whether the person may still be told of a desk's record, for that
+    reason: leadership while in leadership, anyone else while they may act
+    on the desk's records."""
+    if not user.is_active:
+        return False
+    if reason == Reason.LEADERSHIP:
+        return is_leadership(user)
+    return can_edit_desk(user, desk_id)
+
+
 def _load_items(
-    reminders: list[Reminder], day: datetime.date, registry: Registry
+    reminders: list[Reminder], day: datetime.date, registry: Registry, recipient
 ) -> tuple[list[DigestItem], list[int]]:
     """Items still worth sending, and the reminders that no longer are
-    (record closed, deleted, due date moved, source gone)."""
+    (record closed, deleted, due date moved, source gone, or the recipient
+    may no longer hear of it)."""
     by_source: dict[str, list[Reminder]] = defaultdict(list)
     for reminder in reminders:
         by_source[reminder.source].append(reminder)
@@ -293,7 +346,13 @@ def _load_items(
         current = source.find(day).in_bulk([r.object_id for r in group])
         for reminder in group:
             obj = current.get(reminder.object_id)
-            if obj is None or obj.due_on != reminder.due_on:
+            if (
+                obj is None
+                or obj.due_on != reminder.due_on
+                or not may_hear(
+                    recipient, reason=reminder.reason, desk_id=obj.due_desk_id
+                )
+            ):
                 dropped.append(reminder.pk)
                 continue
             items.append(
@@ -330,17 +389,17 @@ def digest_send(
 ) -> delivery.Outcome:
     """Send one digest if it is due and nobody else is sending it.
 
-    Records closed (or re-dated) since they were claimed are left out; with
-    nothing left, no e-mail is sent. An SMTP failure is retried later with
-    backoff and, after the last attempt, the digest and its reminders are
-    marked failed.
+    Records closed (or re-dated) since they were claimed, and records the
+    recipient may no longer hear of, are left out; with nothing left, no
+    e-mail is sent. An SMTP failure is retried later with backoff and, after
+    the last attempt, the digest and its reminders are marked failed.
     """
     now = now or timezone.now()
     if not delivery.claim(Digest, digest_id, now):
         return delivery.SKIPPED
     digest = Digest.objects.select_related("recipient").get(pk=digest_id)
     reminders = list(digest.reminders.filter(status=DeliveryStatus.PENDING))
-    items, dropped = _load_items(reminders, digest.day, registry)
+    items, dropped = _load_items(reminders, digest.day, registry, digest.recipient)
     if dropped:
         Reminder.objects.filter(pk__in=dropped).update(status=DeliveryStatus.CANCELLED)
     if not items:
@@ -402,6 +461,22 @@ def digests_deliverable(*, now: datetime.datetime) -> list[int]:
     )
 
 
+def daily_jobs_run(
+    *, today: datetime.date, registry: Registry = registry
+) -> dict[str, int | None]:
+    """Run every registered daily job for ``today``; returns each one's count
+    of records changed. A job that fails is logged as an error and counted as
+    None: the other jobs and the reminders still run."""
+    done: dict[str, int | None] = {}
+    for key, job in registry.daily_jobs.items():
+        try:
+            done[key] = job(today)
+        except Exception:
+            logger.exception("event=daily_job_failed job=%s today=%s", key, today)
+            done[key] = None
+    return done
+
+
 def reminders_run(
     *,
     today: datetime.date,
@@ -409,8 +484,9 @@ def reminders_run(
     deliver: Callable[[str, int], None] | None = None,
     registry: Registry = registry,
 ) -> RunReport:
-    """The daily run: claim today's reminders, pick up notices that were not
-    sent, and deliver every digest and notice that is due.
+    """The daily run: run the daily jobs (so reminders see the dates they
+    set), claim today's reminders, pick up notices that were not sent, and
+    deliver every digest and notice that is due.
 
     ``deliver(kind, id)`` hands one delivery ("digest" or "notice") to a
     worker; without it they are sent here, one after the other.
@@ -419,6 +495,7 @@ def reminders_run(
 
     now = now or timezone.now()
     report = RunReport(today=today)
+    report.jobs = daily_jobs_run(today=today, registry=registry)
     report.claimed = reminders_claim(today=today, now=now, registry=registry)
     notices.notices_sweep(now=now, registry=registry)
     report.digests = digests_deliverable(now=now)
@@ -436,8 +513,9 @@ def reminders_run(
             report.sent += outcome.sent
             report.failed += outcome.status == DeliveryStatus.FAILED
     logger.info(
-        "event=reminders_run today=%s claimed=%s digests=%s notices=%s",
+        "event=reminders_run today=%s jobs=%s claimed=%s digests=%s notices=%s",
         today,
+        report.jobs,
         report.claimed,
         len(report.digests),
         report.notices,

@@ -28,11 +28,13 @@ def enqueue(kind: str, pk: int) -> None:
 
 @shared_task
 def send_daily_reminders(today: str | None = None) -> dict:
-    """The daily run (Celery beat); ``today`` as YYYY-MM-DD, else today."""
+    """The daily run (Celery beat): the daily jobs, then the reminders;
+    ``today`` as YYYY-MM-DD, else today."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     report = reminders.reminders_run(today=day, deliver=enqueue)
     return {
         "today": day.isoformat(),
+        "jobs": report.jobs,
         "claimed": report.claimed,
         "digests": len(report.digests),
         "notices": report.notices,

@@ -27,6 +27,7 @@ def completion_source(today):
 def fake_registry(monkeypatch):
     monkeypatch.setattr(registry, "sources", {})
     monkeypatch.setattr(registry, "notices", {})
+    monkeypatch.setattr(registry, "daily_jobs", {})
     deadline_source(KEY, category=Category.PROJECTS, label="Planned completion")(
         completion_source
     )

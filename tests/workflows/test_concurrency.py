@@ -44,7 +44,7 @@ def _at_once(count: int, work) -> list:
 
 @pytest.fixture
 def portfolio(due_project, desk, officer, chief, leader):
-    others = [UserFactory(desks=[desk]) for _ in range(3)]
+    others = [UserFactory(role="desk_officer", desks=[desk]) for _ in range(3)]
     for person in [officer, *others]:
         for days in (-40, -9, -2, 0, 1, 5, 7, 29, 30):
             due_project(days, officer=person)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from projects.models import Project
 from tests.factories import UserFactory
 from workflows import reminders
+from workflows.deadlines import daily_job
 from workflows.models import (
     DeliveryStatus,
     Digest,
@@ -134,8 +135,12 @@ def test_it_sends_one_digest_per_person_grouped_and_linked(
 
 
 def test_it_writes_each_digest_in_the_recipients_language(due_project, desk, officer):
-    chinese = UserFactory(username="zh", language="zh-hans", desks=[desk])
-    default = UserFactory(username="default", language="", desks=[desk])
+    chinese = UserFactory(
+        username="zh", language="zh-hans", role="desk_officer", desks=[desk]
+    )
+    default = UserFactory(
+        username="default", language="", role="desk_officer", desks=[desk]
+    )
     for user in (officer, chinese, default):
         due_project(7, officer=user, name_en="Dry Port", name_zh="无水港")
     _run()
@@ -274,3 +279,160 @@ def test_the_command_and_the_task_run_the_same_service(due_project, officer):
     assert len(mail.outbox) == 2
     with pytest.raises(CommandError):
         call_command("send_reminders", "--date", "tomorrow")
+
+
+def test_the_daily_run_runs_the_daily_jobs_before_looking_for_deadlines(
+    due_project, officer
+):
+    late = due_project(-3)
+
+    @daily_job("test.move_on")
+    def move_on(today):
+        # Like a tacit renewal: the date moves on, so nothing is overdue.
+        return Project.objects.filter(planned_completion__lt=today).update(
+            planned_completion=today + 7 * DAY
+        )
+
+    report = _run()
+    assert report.jobs == {"test.move_on": 1}
+    assert [(r.object_id, r.lead_days) for r in Reminder.objects.all()] == [
+        (late.pk, 7)
+    ]
+
+
+def test_a_failing_daily_job_is_logged_and_the_reminders_still_go_out(
+    due_project, officer, caplog
+):
+    due_project(7)
+
+    @daily_job("test.broken")
+    def broken(today):
+        raise RuntimeError("boom")
+
+    with pytest.raises(CommandError, match="test.broken"):
+        call_command("send_reminders", "--date", TODAY.isoformat())
+    assert "event=daily_job_failed job=test.broken" in caplog.text
+    assert len(mail.outbox) == 1
+    assert send_daily_reminders.delay(TODAY.isoformat()).get()["jobs"] == {
+        "test.broken": None
+    }
+
+
+@pytest.mark.parametrize("leaves", ["desk", "role", "active"])
+def test_an_officer_who_left_the_desk_hears_nothing_and_the_chief_is_responsible(
+    due_project, desk, officer, chief, leaves
+):
+    _leave(officer, desk, leaves)
+    due_project(7)
+    due_project(-10)
+    _run()
+    assert _steps(officer) == []
+    assert set(
+        Reminder.objects.filter(recipient=chief).values_list("lead_days", "reason")
+    ) == {(7, "responsible"), (-8, "responsible")}
+    assert [m.to for m in mail.outbox] == [[chief.email]]
+
+
+def _leave(user, desk, how: str) -> None:
+    if how == "desk":
+        desk.members.remove(user)
+    elif how == "role":
+        user.groups.clear()
+    else:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+
+
+def test_the_chief_takes_over_the_step_the_leaver_was_reminded_at(
+    due_project, desk, officer, chief
+):
+    due_project(7)
+    _run()
+    assert _steps(officer) == [7]
+    desk.members.remove(officer)
+    _run(TODAY + DAY)
+    assert _steps(chief) == [7]
+    assert [m.to for m in mail.outbox] == [[officer.email], [chief.email]]
+
+
+def test_a_new_officer_hears_of_the_step_the_previous_one_was_reminded_at(
+    due_project, desk, officer
+):
+    project = due_project(7)
+    _run()
+    successor = UserFactory(role="desk_officer", desks=[desk])
+    Project.objects.filter(pk=project.pk).update(officer=successor)
+    _run(TODAY + DAY)
+    assert _steps(successor) == [7]
+
+
+def test_a_chief_who_lost_the_role_is_not_escalated_to(
+    due_project, desk, officer, chief
+):
+    chief.groups.clear()
+    due_project(-10)
+    _run()
+    assert _steps(officer) == [-8]
+    assert _steps(chief) == []
+
+
+@pytest.mark.parametrize("leaves", ["desk", "role", "active"])
+def test_a_digest_leaves_out_what_its_recipient_may_no_longer_hear_of(
+    due_project, desk, officer, leaves
+):
+    due_project(7)
+    reminders.reminders_claim(today=TODAY)
+    _leave(officer, desk, leaves)
+    outcome = reminders.digest_send(digest_id=Digest.objects.get().pk)
+    assert outcome.status == DeliveryStatus.CANCELLED
+    assert mail.outbox == []
+    assert Reminder.objects.get().status == DeliveryStatus.CANCELLED
+
+
+def test_a_digest_keeps_escalations_to_leadership_while_in_leadership(
+    due_project, officer, leader
+):
+    due_project(-40)
+    reminders.reminders_claim(today=TODAY)
+    leader.groups.clear()
+    digest = Digest.objects.get(recipient=leader)
+    assert reminders.digest_send(digest_id=digest.pk).status == DeliveryStatus.CANCELLED
+    officers = Digest.objects.get(recipient=officer)
+    assert reminders.digest_send(digest_id=officers.pk).status == DeliveryStatus.SENT
+
+
+def test_it_reads_overdue_items_back_to_the_last_step_and_the_catch_up_window(
+    due_project, officer, leader, settings
+):
+    settings.REMINDER_CATCH_UP_DAYS = 5
+    # The last step is 31 days overdue (leadership); the run was missed for
+    # five days after it.
+    caught_up = due_project(-36)
+    due_project(-37)
+    due_project(-400)
+    _run()
+    assert set(Reminder.objects.values_list("object_id", "lead_days")) == {
+        (caught_up.pk, -31)
+    }
+    assert _steps(leader) == [-31]
+
+
+def test_the_window_follows_an_administrators_later_steps(
+    due_project, officer, settings
+):
+    settings.REMINDER_CATCH_UP_DAYS = 0
+    ReminderRule.objects.create(source=KEY, lead_days="7", overdue_days="1, 60")
+    late = due_project(-60)
+    _run()
+    assert set(Reminder.objects.values_list("object_id", "lead_days")) == {
+        (late.pk, -60)
+    }
+
+
+def test_items_reminded_at_todays_step_are_not_read_again(due_project, officer, chief):
+    for days in (-10, -2, 1, 7, 30):
+        due_project(days)
+    assert len(reminders.reminders_due(today=TODAY, unclaimed=True)) == 6
+    _run()
+    assert reminders.reminders_due(today=TODAY + DAY, unclaimed=True) == []
+    assert len(reminders.reminders_due(today=TODAY + DAY)) == 6

@@ -4,8 +4,10 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 
 from agreements.models import Agreement, Event, NegotiationRound
+from agreements.tasks import expire_agreements
 from projects.models import Project
 from tests.factories import (
     MilestoneFactory,
@@ -13,7 +15,7 @@ from tests.factories import (
     ProjectFactory,
     UserFactory,
 )
-from workflows.models import Digest
+from workflows.models import Digest, Reminder, TransitionLog
 from workflows.reminders import (
     digest_send,
     reminders_claim,
@@ -104,7 +106,7 @@ def test_events_with_unready_documents_go_to_the_desk_chief(document, desk, chie
 
 
 def test_open_milestones_go_to_their_owner_else_the_project_officer(desk, officer):
-    owner = UserFactory(desks=[desk])
+    owner = UserFactory(role="desk_officer", desks=[desk])
     project = ProjectFactory(desk=desk, officer=officer)
     owned = MilestoneFactory(project=project, forecast_date=days(7), owner=owner)
     unowned = MilestoneFactory(project=project, forecast_date=days(-3))
@@ -227,3 +229,28 @@ def test_sending_a_digest_takes_the_same_queries_for_many_items(
             project=ProjectFactory(desk=desk, officer=officer), forecast_date=days(8)
         )
     assert send_queries(TODAY + datetime.timedelta(days=1)) == few
+
+
+def test_send_reminders_expires_a_due_document_before_it_reminds(document, officer):
+    ended = document(State.IN_FORCE, expires_on=days(-1))
+    call_command("send_reminders", "--date", TODAY.isoformat())
+    ended.refresh_from_db()
+    assert ended.state == State.EXPIRED
+    # Not reminded as overdue: it expired first.
+    assert not Reminder.objects.filter(
+        object_id=ended.pk, source="agreements.expiry"
+    ).exists()
+    # Beat's own expiry task and a second run the same day change nothing.
+    call_command("send_reminders", "--date", TODAY.isoformat())
+    assert expire_agreements.delay(TODAY.isoformat()).get()["expired"] == 0
+    assert TransitionLog.objects.for_object(ended).count() == 1
+
+
+def test_decisions_are_not_sent_to_an_officer_who_left_the_desk(
+    document, desk, officer, leader, django_capture_on_commit_callbacks
+):
+    agreement = document(State.APPROVAL)
+    desk.members.remove(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        transition_run(instance=agreement, transition="approve", by=leader)
+    assert mail.outbox == []

@@ -138,6 +138,25 @@ def test_the_admin_lists_the_ledgers_and_edits_rules(admin_client_, fake_registr
     assert bad.status_code == 200 and "whole numbers" in bad.content.decode()
 
 
+@pytest.mark.parametrize("leaves", ["desk", "role"])
+def test_the_feed_leaves_out_the_desk_a_person_left(
+    fake_registry, desk, officer, chief, anon_client, leaves
+):
+    ProjectFactory(
+        desk=desk,
+        officer=officer,
+        planned_completion=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    assert len(_feed(anon_client, officer).walk("VEVENT")) == 1
+    if leaves == "desk":
+        desk.members.remove(officer)
+    else:
+        officer.groups.clear()
+    assert _feed(anon_client, officer).walk("VEVENT") == []
+    # The desk chief still has it.
+    assert len(_feed(anon_client, chief).walk("VEVENT")) == 1
+
+
 def _failed_digest(user):
     return Digest.objects.create(
         recipient=user, day=timezone.localdate(), status=DeliveryStatus.FAILED

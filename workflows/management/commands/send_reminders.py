@@ -1,5 +1,6 @@
-"""The daily reminder run, by hand or from cron: the same service as the
-Celery beat task, with the digests sent from this process."""
+"""The daily run, by hand or from cron: the same service as the Celery beat
+task (the daily jobs, such as expiring documents, then the reminders), with
+the digests sent from this process."""
 
 import datetime
 
@@ -17,7 +18,10 @@ def _date(value: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = "Send today's deadline reminders (one digest per person) and notices."
+    help = (
+        "Run the daily jobs (e.g. expire documents), then send today's deadline "
+        "reminders (one digest per person) and notices."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -30,8 +34,15 @@ class Command(BaseCommand):
     def handle(self, *args, date, **options):
         today = date or timezone.localdate()
         report = reminders_run(today=today)
+        for key, changed in report.jobs.items():
+            if changed is not None:
+                self.stdout.write(f"{today}: {key}: {changed} changed.")
         self.stdout.write(
             f"{today}: {report.claimed} new reminders, "
             f"{len(report.digests)} digests and {report.notices} notices to send, "
             f"{report.sent} sent, {report.failed} failed."
         )
+        failed = [key for key, changed in report.jobs.items() if changed is None]
+        if failed:
+            # After the reminders went out, so cron still hears of it.
+            raise CommandError(f"Daily jobs failed (see the log): {', '.join(failed)}.")

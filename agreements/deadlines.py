@@ -91,6 +91,16 @@ def next_round(today: datetime.date):
     )
 
 
+def _in_force():
+    """Documents in force and not superseded by a renewal now in force."""
+    successor = Agreement.objects.filter(
+        parent=OuterRef("pk"),
+        parent_relation=Agreement.Relation.SUPERSEDES,
+        state=State.IN_FORCE,
+    )
+    return Agreement.objects.filter(state=State.IN_FORCE).filter(~Exists(successor))
+
+
 @deadline_source(
     "agreements.expiry",
     category=Category.DOCUMENTS,
@@ -98,8 +108,12 @@ def next_round(today: datetime.date):
     lead_days=(90, 30, 7),
 )
 def expiry(today: datetime.date):
+    """A document that renews tacitly is never overdue: past its date it is
+    in its next term (the daily job moves the date on)."""
     return _responsible(
-        Agreement.objects.filter(state=State.IN_FORCE).annotate(due_on=F("expires_on"))
+        _in_force()
+        .filter(Q(renewal=Agreement.Renewal.NONE) | Q(expires_on__gte=today))
+        .annotate(due_on=F("expires_on"))
     )
 
 
@@ -110,11 +124,14 @@ def expiry(today: datetime.date):
     lead_days=(60, 30, 7, 1),
 )
 def notice_deadline(today: datetime.date):
-    """Once the date has passed there is nothing left to do: not overdue."""
+    """The last date to give notice that stops a tacit renewal. A document
+    that does not renew (or no longer does, notice having been given) ends
+    at its expiry without notice. Once the date has passed there is nothing
+    left to do: not overdue."""
     return _responsible(
-        Agreement.objects.filter(
-            state=State.IN_FORCE, notice_deadline__gte=today
-        ).annotate(due_on=F("notice_deadline"))
+        _in_force()
+        .filter(renewal=Agreement.Renewal.TACIT, notice_deadline__gte=today)
+        .annotate(due_on=F("notice_deadline"))
     )
 
 

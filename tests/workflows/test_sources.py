@@ -80,14 +80,45 @@ def test_the_next_round_planned_at_the_latest_round(document, officer):
     assert _due("agreements.next_round") == [(latest.pk, officer.pk, 30)]
 
 
+TACIT = {"renewal": Agreement.Renewal.TACIT, "duration_years": 5}
+
+
 def test_expiry_and_notice_deadlines_of_documents_in_force(document, officer):
-    in_force = document(State.IN_FORCE, expires_on=days(90), notice_deadline=days(30))
-    passed = document(State.IN_FORCE, expires_on=days(200), notice_deadline=days(-2))
+    in_force = document(
+        State.IN_FORCE, expires_on=days(90), notice_deadline=days(30), **TACIT
+    )
+    passed = document(
+        State.IN_FORCE, expires_on=days(200), notice_deadline=days(-2), **TACIT
+    )
     for closed in (State.EXPIRED, State.TERMINATED):
-        document(closed, expires_on=days(7), notice_deadline=days(7))
+        document(closed, expires_on=days(7), notice_deadline=days(7), **TACIT)
     assert _due("agreements.expiry") == [(in_force.pk, officer.pk, 90)]
     assert _due("agreements.notice_deadline") == [(in_force.pk, officer.pk, 30)]
     assert passed.pk not in [pk for pk, *_ in _due("agreements.notice_deadline")]
+
+
+def test_only_a_document_that_renews_has_a_notice_deadline(document, officer):
+    ends = document(State.IN_FORCE, expires_on=days(90), notice_deadline=days(30))
+    assert _due("agreements.notice_deadline") == []
+    assert _due("agreements.expiry") == [(ends.pk, officer.pk, 90)]
+
+
+def test_a_tacit_renewal_past_its_expiry_is_not_overdue(document, officer):
+    document(State.IN_FORCE, expires_on=days(-10), notice_deadline=days(-40), **TACIT)
+    ends = document(State.IN_FORCE, expires_on=days(-10))
+    assert _due("agreements.expiry") == [(ends.pk, officer.pk, -8)]
+
+
+def test_a_document_superseded_by_a_renewal_in_force_is_not_reminded(document, officer):
+    old = document(State.IN_FORCE, expires_on=days(7), notice_deadline=days(1), **TACIT)
+    successor = document(
+        State.SIGNED, parent=old, parent_relation=Agreement.Relation.SUPERSEDES
+    )
+    assert {pk for pk, *_ in _due("agreements.expiry")} == {old.pk}
+    assert {pk for pk, *_ in _due("agreements.notice_deadline")} == {old.pk}
+    Agreement.objects.filter(pk=successor.pk).update(state=State.IN_FORCE)
+    assert _due("agreements.expiry") == []
+    assert _due("agreements.notice_deadline") == []
 
 
 def test_events_with_unready_documents_go_to_the_desk_chief(document, desk, chief):
@@ -233,12 +264,13 @@ def test_sending_a_digest_takes_the_same_queries_for_many_items(
 
 def test_send_reminders_expires_a_due_document_before_it_reminds(document, officer):
     ended = document(State.IN_FORCE, expires_on=days(-1))
+    renews = document(State.IN_FORCE, expires_on=days(-1), **TACIT)
     call_command("send_reminders", "--date", TODAY.isoformat())
     ended.refresh_from_db()
     assert ended.state == State.EXPIRED
-    # Not reminded as overdue: it expired first.
+    # Neither is reminded as overdue: one has expired, the other renewed.
     assert not Reminder.objects.filter(
-        object_id=ended.pk, source="agreements.expiry"
+        object_id__in=[ended.pk, renews.pk], source="agreements.expiry"
     ).exists()
     # Beat's own expiry task and a second run the same day change nothing.
     call_command("send_reminders", "--date", TODAY.isoformat())

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Country, Desk, Organization, Region
@@ -14,6 +15,30 @@ from tracker.widgets import AutocompleteSelect, DateInput, bootstrap
 
 from .forms import lookup
 from .models import Agreement, AgreementParty
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year within the years documents are signed in: anything else
+    is a message on the filter bar, never a date the database cannot hold."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        message = format_lazy(
+            _("Enter a year from {first} to {last}."), first=FIRST_YEAR, last=LAST_YEAR
+        )
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid": message, "min_value": message, "max_value": message},
+        )
+        kwargs.setdefault(
+            "widget", forms.NumberInput(attrs={"min": FIRST_YEAR, "max": LAST_YEAR})
+        )
+        super().__init__(*args, **kwargs)
 
 
 class AgreementFilter(django_filters.FilterSet):
@@ -51,11 +76,8 @@ class AgreementFilter(django_filters.FilterSet):
     region = django_filters.ChoiceFilter(
         label=_("Region"), choices=Region.choices, method="filter_region"
     )
-    signed_year = django_filters.NumberFilter(
-        label=_("Year signed"),
-        field_name="signed_on",
-        lookup_expr="year",
-        widget=forms.NumberInput(attrs={"min": 1950, "max": 2100}),
+    signed_year = YearFilter(
+        label=_("Year signed"), field_name="signed_on", lookup_expr="year"
     )
     target_after = django_filters.DateFilter(
         label=_("Target date from"),

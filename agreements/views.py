@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage
 from django.db import transaction
 from django.http import (
     FileResponse,
@@ -50,6 +51,25 @@ CONCURRENT_MESSAGE = gettext_lazy(
 )
 
 
+class ListPaginator(LazyPaginator):
+    """LazyPaginator for query strings anyone can type: the page size stays
+    within ``max_per_page`` and page numbers within what a database offset
+    holds (a larger one shows the first page)."""
+
+    max_per_page = 100
+    max_page = 1_000_000
+
+    def __init__(self, object_list: Any, per_page: int, **kwargs: Any) -> None:
+        per_page = min(max(int(per_page), 1), self.max_per_page)
+        super().__init__(object_list, per_page, **kwargs)
+
+    def validate_number(self, number: Any) -> int:
+        number = super().validate_number(number)
+        if number > self.max_page:
+            raise EmptyPage(_("That page contains no results"))
+        return number
+
+
 def _data(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
@@ -64,7 +84,7 @@ class AgreementListView(ExportMixin, SingleTableMixin, FilterView):
     table_class = AgreementTable
     filterset_class = AgreementFilter
     template_name = "agreements/agreement_list.html"
-    table_pagination = {"paginator_class": LazyPaginator, "per_page": 50}
+    table_pagination = {"paginator_class": ListPaginator, "per_page": 50}
     export_headers = EXPORT_HEADERS
     export_filename = "documents"
 

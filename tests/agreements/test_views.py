@@ -584,3 +584,54 @@ def test_the_detail_shows_the_parties_and_target_event(viewer_client, desk):
     body = viewer_client.get(agreement.get_absolute_url()).content.decode()
     assert "Summit in Nairobi" in body
     assert country("KEN").name_en in body
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"signed_year": "99999999999"},
+        {"signed_year": "10000"},
+        {"signed_year": "0"},
+        {"signed_year": "-5"},
+        {"signed_year": "1.5"},
+        {"signed_year": "1e5"},
+        {"signed_year": "1899"},
+    ],
+)
+def test_a_year_the_filter_cannot_take_is_a_message_not_an_error(
+    officer_client, desk, params
+):
+    agreement_in("signed", desk=desk, title_en="Ports")
+    url = reverse("agreements:list")
+    response = officer_client.get(url, params)
+    assert response.status_code == 200
+    assert "Enter a year from 1900 to 2100." in response.content.decode()
+    assert list(response.context["table"].page.object_list) == []
+    export = officer_client.get(url, {**params, "_export": "csv"})
+    assert export.status_code == 200
+    assert "Ports" not in export.content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"signed_year": "2025"},
+        {"target_after": "0001-01-01", "target_before": "9999-12-31"},
+        {"page": "99999999999999999999999"},
+        {"page": "99999999999999999999999", "per_page": "99999999999999999999999"},
+        {"per_page": "0"},
+    ],
+)
+def test_extreme_dates_pages_and_page_sizes_still_list(officer_client, desk, params):
+    agreement_in("signed", desk=desk, title_en="Ports")
+    response = officer_client.get(reverse("agreements:list"), params)
+    assert response.status_code == 200
+    rows = [row.record.title_en for row in response.context["table"].page.object_list]
+    assert rows == ["Ports"]
+
+
+def test_the_page_size_cannot_be_raised_past_the_limit(officer_client, desk):
+    from agreements.views import ListPaginator
+
+    response = officer_client.get(reverse("agreements:list"), {"per_page": "5000"})
+    assert response.context["table"].paginator.per_page == ListPaginator.max_per_page

@@ -635,3 +635,19 @@ def test_the_page_size_cannot_be_raised_past_the_limit(officer_client, desk):
 
     response = officer_client.get(reverse("agreements:list"), {"per_page": "5000"})
     assert response.context["table"].paginator.per_page == ListPaginator.max_per_page
+
+
+def test_every_aria_label_in_the_document_templates_is_translated():
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    folder = Path(settings.BASE_DIR) / "templates" / "agreements"
+    literal = re.compile(r'aria-label="[^"{]*[A-Za-z]')
+    offenders = [
+        path.name
+        for path in sorted(folder.glob("*.html"))
+        if literal.search(path.read_text())
+    ]
+    assert offenders == []

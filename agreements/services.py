@@ -115,16 +115,27 @@ def agreement_transition_errors(
     *,
     agreement: Agreement,
     transition: str,
-    comment: str = "",
+    by: Any,
     today: datetime.date,
+    comment: str = "",
     signatories: Signatories | None = None,
     **fields: Any,
 ) -> dict[str, str]:
-    """What is missing or wrong for the transition, by field name.
+    """What stops ``by`` from running the transition now, by field name.
 
-    ``fields`` are the values proposed for the transition; the document's
-    own values stand in for the ones not given.
+    The one place its checks live, in this order: the document's state (a
+    state that does not allow it is reported under ``state``, alone); who may
+    run it (PermissionDenied is raised); its guards. ``fields`` are the values
+    proposed for the transition; the document's own values stand in for the
+    ones not given.
     """
+    if not transition_allowed_by_state(agreement, transition):
+        return {
+            "state": _("This action is not possible while the document is “%(state)s”.")
+            % {"state": agreement.get_state_display()}
+        }
+    if not transition_allowed(agreement, transition, by):
+        raise PermissionDenied
 
     def value(name: str) -> Any:
         return fields[name] if name in fields else getattr(agreement, name)
@@ -217,19 +228,12 @@ def agreement_transition(
     unexpected = set(fields) - set(TRANSITION_FIELDS.get(transition, ()))
     if unexpected:
         raise ValueError(f"{transition} does not take {sorted(unexpected)}")
-    today = today or timezone.localdate()
-    if not transition_allowed_by_state(agreement, transition):
-        raise ValidationError(
-            _("This action is not possible while the document is “%(state)s”.")
-            % {"state": agreement.get_state_display()}
-        )
-    if not transition_allowed(agreement, transition, by):
-        raise PermissionDenied
     errors = agreement_transition_errors(
         agreement=agreement,
         transition=transition,
+        by=by,
         comment=comment,
-        today=today,
+        today=today or timezone.localdate(),
         signatories=signatories,
         **fields,
     )

@@ -15,6 +15,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -25,7 +26,6 @@ from django_tables2.paginators import LazyPaginator
 
 from tracker.exports import ExportMixin
 from tracker.permissions import can_create, can_view, get_for_user
-from workflows.services import transition_allowed
 
 from . import selectors, services
 from .filters import AgreementFilter
@@ -231,15 +231,17 @@ def agreement_transition(request: HttpRequest, pk: int, name: str) -> HttpRespon
     agreement = _agreement(request, pk)
     if name not in Agreement.TRANSITIONS or name in AUTOMATIC_TRANSITIONS:
         raise Http404
-    if not services.transition_allowed_by_state(agreement, name):
-        messages.error(
-            request,
-            _("This action is not possible while the document is “%(state)s”.")
-            % {"state": agreement.get_state_display()},
-        )
+    # With the document's own values: what the form cannot change (raises
+    # PermissionDenied for a user who may not run it).
+    blockers = services.agreement_transition_errors(
+        agreement=agreement,
+        transition=name,
+        by=request.user,
+        today=timezone.localdate(),
+    )
+    if "state" in blockers:
+        messages.error(request, blockers["state"])
         return redirect(agreement)
-    if not transition_allowed(agreement, name, request.user):
-        raise PermissionDenied
     parties = list(agreement.parties.select_related("country", "organization"))
     form = TransitionForm(
         _data(request),
@@ -283,7 +285,7 @@ def agreement_transition(request: HttpRequest, pk: int, name: str) -> HttpRespon
             "form": form,
             "name": name,
             "label": TRANSITION_LABELS[name],
-            "has_rounds": name != "agree_text" or agreement.rounds.exists(),
+            "rounds_error": blockers.get("rounds"),
         },
         status=400 if form.errors else 200,
     )

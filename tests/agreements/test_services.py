@@ -8,6 +8,7 @@ from agreements.models import Agreement, AgreementParty
 from agreements.services import (
     agreement_create,
     agreement_transition,
+    agreement_transition_errors,
     agreement_update,
     agreements_expire_due,
     negotiation_round_record,
@@ -395,3 +396,21 @@ def test_the_chinese_side_is_one_per_document(desk):
     agreement = AgreementFactory(desk=desk)
     with pytest.raises(IntegrityError), transaction.atomic():
         AgreementParty.objects.create(agreement=agreement, side="chinese")
+
+
+def test_the_transition_checks_report_the_state_then_refuse_the_person(
+    desk, officer, viewer
+):
+    agreement = agreement_in("negotiating", desk=desk)
+    errors = agreement_transition_errors(
+        agreement=agreement, transition="sign", by=viewer, today=TODAY
+    )
+    assert list(errors) == ["state"]
+    with pytest.raises(PermissionDenied):
+        agreement_transition_errors(
+            agreement=agreement, transition="suspend", by=viewer, today=TODAY
+        )
+    errors = agreement_transition_errors(
+        agreement=agreement, transition="agree_text", by=officer, today=TODAY
+    )
+    assert list(errors) == ["rounds"]

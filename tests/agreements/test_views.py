@@ -651,3 +651,20 @@ def test_every_aria_label_in_the_document_templates_is_translated():
         if literal.search(path.read_text())
     ]
     assert offenders == []
+
+
+def test_the_transition_page_asks_the_service_what_stands_in_the_way(
+    officer_client, doc, monkeypatch
+):
+    asked = []
+
+    def errors(**kwargs):
+        asked.append(kwargs)
+        return {"rounds": "Said by the service."}
+
+    monkeypatch.setattr(services, "agreement_transition_errors", errors)
+    url = reverse("agreements:transition", args=[doc.pk, "agree_text"])
+    response = officer_client.get(url)
+    assert "Said by the service." in response.content.decode()
+    assert asked[0]["transition"] == "agree_text"
+    assert asked[0]["by"].username == "officer"

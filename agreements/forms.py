@@ -71,6 +71,12 @@ class AgreementForm(forms.ModelForm):
         parent = self.fields["parent"]
         parent.queryset = Agreement.objects.visible_to(user)
         parent.widget.choices = parent.choices
+        if self.instance.pk:
+            # What the form was opened on: a save on top of someone else's
+            # later change is refused (agreements.services.agreement_update).
+            self.fields["version"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=self.instance.version
+            )
         chinese = self.fields["chinese_agency"]
         chinese.widget.choices = chinese.choices
         if self.instance.pk:

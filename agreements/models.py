@@ -352,6 +352,11 @@ class Agreement(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
     def is_closed(self) -> bool:
         return self.state in self.CLOSED_STATES
 
+    @property
+    def version(self) -> str:
+        """Changes with every save: what an edit form was based on."""
+        return self.updated_at.isoformat() if self.updated_at else ""
+
     def compute_term_dates(self) -> None:
         """Derive ``expires_on`` and ``notice_deadline`` from the term fields."""
         expires = self.renewed_until

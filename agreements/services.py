@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
 
 from tracker.permissions import can_create, can_edit, can_edit_desk
 from workflows.models import TransitionLog
@@ -84,10 +85,15 @@ def agreement_create(
     return agreement
 
 
-def agreement_update(*, agreement: Agreement, by: Any, **fields: Any) -> Agreement:
+def agreement_update(
+    *, agreement: Agreement, by: Any, version: str | None = None, **fields: Any
+) -> Agreement:
     """Change a document's facts (not its state or what transitions record).
 
-    The change is recorded in the document's history with ``by``.
+    The change is recorded in the document's history with ``by``. ``version``
+    is the document's ``version`` when the user began editing: when it has
+    been saved since (or its state changed since ``agreement`` was read),
+    django_fsm.ConcurrentTransition is raised and nothing is saved.
     """
     _require_editor(by, agreement)
     for name in TRANSITION_ONLY_FIELDS:
@@ -100,6 +106,10 @@ def agreement_update(*, agreement: Agreement, by: Any, **fields: Any) -> Agreeme
     agreement.clean()
     agreement.compute_term_dates()
     with transaction.atomic():
+        if version is not None:
+            current = Agreement.objects.select_for_update().get(pk=agreement.pk)
+            if current.version != version:
+                raise ConcurrentTransition("The document was saved meanwhile.")
         _save(agreement, by)
     return agreement
 
@@ -288,8 +298,6 @@ def agreements_expire_due(*, today: datetime.date) -> list[int]:
     decision the desk records with ``renew``. Each document is expired in its
     own transaction, so a document changed meanwhile is skipped, not lost.
     """
-    from django_fsm import ConcurrentTransition
-
     by = system_user()
     expired = []
     due = Agreement.objects.filter(

@@ -49,6 +49,11 @@ CONCURRENT_MESSAGE = gettext_lazy(
     "Someone else changed this document while you were working on it. "
     "Nothing was saved: check its current state and try again."
 )
+EDIT_CONFLICT_MESSAGE = gettext_lazy(
+    "Someone else changed this document while you were editing it, so nothing "
+    "was saved. What you typed is still below: open the edit page again to see "
+    "their changes, then make yours."
+)
 
 
 class ListPaginator(LazyPaginator):
@@ -156,6 +161,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk, write=True)
     form = AgreementForm(_data(request), instance=agreement, user=request.user)
     formset = CounterpartFormSet(_data(request), instance=agreement, prefix="parties")
+    status = 200
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         fields = {
             name: form.cleaned_data[name]
@@ -165,9 +171,17 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 services.agreement_update(
-                    agreement=agreement, by=request.user, **fields
+                    agreement=agreement,
+                    by=request.user,
+                    version=form.cleaned_data.get("version") or None,
+                    **fields,
                 )
                 _save_parties(request, agreement, form, formset)
+        except ConcurrentTransition:
+            # The form keeps the version it was opened with: sending it again
+            # cannot overwrite the other person's changes.
+            form.add_error(None, EDIT_CONFLICT_MESSAGE)
+            status = 409
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -177,6 +191,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "agreements/agreement_form.html",
         {"form": form, "formset": formset, "agreement": agreement},
+        status=status,
     )
 
 

@@ -414,3 +414,25 @@ def test_the_transition_checks_report_the_state_then_refuse_the_person(
         agreement=agreement, transition="agree_text", by=officer, today=TODAY
     )
     assert list(errors) == ["rounds"]
+
+
+def test_an_update_of_a_stale_document_raises_and_saves_nothing(desk, officer, chief):
+    from django_fsm import ConcurrentTransition
+
+    stale = agreement_in("negotiating", desk=desk, title_en="Old")
+    agreement_transition(
+        agreement=Agreement.objects.get(pk=stale.pk),
+        transition="suspend",
+        by=chief,
+        comment="Paused.",
+    )
+    with pytest.raises(ConcurrentTransition):
+        agreement_update(agreement=stale, by=officer, title_en="New")
+    fresh = Agreement.objects.get(pk=stale.pk)
+    with pytest.raises(ConcurrentTransition):
+        agreement_update(
+            agreement=fresh, by=officer, version=stale.version, title_en="New"
+        )
+    assert Agreement.objects.get(pk=stale.pk).title_en == "Old"
+    agreement_update(agreement=fresh, by=officer, version=fresh.version, title_en="New")
+    assert Agreement.objects.get(pk=stale.pk).title_en == "New"

@@ -668,3 +668,100 @@ def test_the_transition_page_asks_the_service_what_stands_in_the_way(
     assert "Said by the service." in response.content.decode()
     assert asked[0]["transition"] == "agree_text"
     assert asked[0]["by"].username == "officer"
+
+
+def _edit_data(doc, **extra):
+    """What the edit form of ``doc`` sends back unchanged, as a browser would
+    (with its first counterpart party)."""
+    party = doc.parties.filter(side="counterpart").order_by("pk").first()
+    data = {
+        "title_zh": doc.title_zh,
+        "title_en": doc.title_en,
+        "kind": doc.kind,
+        "desk": doc.desk_id,
+        "officer": doc.officer_id or "",
+        "target_signing_date": doc.target_signing_date or "",
+        "target_event": doc.target_event_id or "",
+        "enters_on_signature": "on" if doc.enters_on_signature else "",
+        "duration_years": doc.duration_years or "",
+        "renewal": doc.renewal,
+        "parent": doc.parent_id or "",
+        "parent_relation": doc.parent_relation,
+        "version": doc.version,
+        "parties-TOTAL_FORMS": "1",
+        "parties-INITIAL_FORMS": "1",
+        "parties-MIN_NUM_FORMS": "0",
+        "parties-MAX_NUM_FORMS": "1000",
+        "parties-0-id": party.pk,
+        "parties-0-agreement": doc.pk,
+        "parties-0-country": party.country_id,
+        "parties-0-signing_agency": party.signing_agency_id or "",
+        "parties-0-signatory_name": party.signatory_name,
+    }
+    data.update(extra)
+    return data
+
+
+def _someone_else_edits(doc, chief):
+    services.agreement_update(
+        agreement=Agreement.objects.get(pk=doc.pk), by=chief, title_en="Their title"
+    )
+
+
+def _someone_else_suspends(doc, chief):
+    services.agreement_transition(
+        agreement=Agreement.objects.get(pk=doc.pk),
+        transition="suspend",
+        by=chief,
+        comment="Elections.",
+    )
+
+
+@pytest.mark.parametrize("meanwhile", [_someone_else_edits, _someone_else_suspends])
+def test_an_edit_made_on_top_of_a_change_meanwhile_saves_nothing_and_keeps_the_typing(
+    officer_client, chief, doc, meanwhile
+):
+    url = reverse("agreements:edit", args=[doc.pk])
+    opened = officer_client.get(url).context["form"]["version"].value()
+    assert opened == doc.version
+    meanwhile(doc, chief)
+    before = Agreement.objects.get(pk=doc.pk)
+    data = _edit_data(
+        doc,
+        title_en="My typed title",
+        version=opened,
+        **{"parties-0-signatory_name": "Typed Signatory"},
+    )
+    response = officer_client.post(url, data)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "changed this document while you were editing it" in body
+    assert 'value="My typed title"' in body and 'value="Typed Signatory"' in body
+    after = Agreement.objects.get(pk=doc.pk)
+    assert (after.title_en, after.version) == (before.title_en, before.version)
+    assert doc.parties.get(side="counterpart").signatory_name == "Minister"
+    # Sending the same form again is refused again; a fresh form saves.
+    assert officer_client.post(url, data).status_code == 409
+    fresh = _edit_data(after, title_en="My typed title")
+    assert officer_client.post(url, fresh).status_code == 302
+    assert Agreement.objects.get(pk=doc.pk).title_en == "My typed title"
+
+
+def test_an_edit_that_loses_a_race_inside_the_request_is_a_message(
+    officer_client, chief, doc, monkeypatch
+):
+    real = services.agreement_update
+
+    def someone_else_first(**kwargs):
+        # Another session moves the document between this request's read and
+        # its write (the form's version is not sent).
+        Agreement.objects.filter(pk=doc.pk).update(state="suspended")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "agreement_update", someone_else_first)
+    data = _edit_data(doc, title_en="Mine")
+    del data["version"]
+    response = officer_client.post(reverse("agreements:edit", args=[doc.pk]), data)
+    assert response.status_code == 409
+    assert 'value="Mine"' in response.content.decode()
+    assert Agreement.objects.get(pk=doc.pk).title_en == "MoU on Ports"

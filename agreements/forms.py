@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Organization
-from tracker.permissions import editable_desks
+from tracker.permissions import can_view, editable_desks
 from tracker.selectors import desk_people
 from tracker.widgets import AutocompleteSelect, DateInput, bootstrap
 
@@ -22,6 +22,32 @@ def lookup(name: str) -> Any:
     """The lazy URL of one of this app's lookup views (scoped to the user);
     countries and organisations are searched through tracker's."""
     return reverse_lazy(f"agreements:lookup_{name}")
+
+
+def with_current(queryset: Any, pk: Any) -> Any:
+    """``queryset`` and the record a field holds now, so that saving a form's
+    other fields never drops a value the user could not choose today."""
+    if pk is None:
+        return queryset
+    widened = queryset.model._default_manager.filter(
+        Q(pk__in=queryset.values("pk")) | Q(pk=pk)
+    )
+    if queryset.query.order_by:
+        widened = widened.order_by(*queryset.query.order_by)
+    return widened
+
+
+class DocumentSelect(AutocompleteSelect):
+    """Names a chosen document the user may not see only as another desk's."""
+
+    # Values (primary keys as text) of the documents to name so; a form sets
+    # a new set on its own copy of the widget.
+    unseen: frozenset[str] = frozenset()
+
+    def create_option(self, name: str, value: Any, label: Any, *args: Any, **kwargs):
+        if str(value) in self.unseen:
+            label = _("a document of another desk")
+        return super().create_option(name, value, label, *args, **kwargs)
 
 
 class AgreementForm(forms.ModelForm):
@@ -55,35 +81,47 @@ class AgreementForm(forms.ModelForm):
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "target_signing_date": DateInput(),
-            "parent": AutocompleteSelect(lookup("agreements")),
+            "parent": DocumentSelect(lookup("agreements")),
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        instance = self.instance
         desks = editable_desks(user)
         self.fields["desk"].queryset = desks
-        if desks.count() == 1 and not self.instance.pk:
+        if desks.count() == 1 and not instance.pk:
             self.fields["desk"].initial = desks.first()
-        self.fields["officer"].queryset = desk_people(desks)
-        self.fields["target_event"].queryset = (
-            Event.objects.visible_to(user).filter(desk__in=desks).order_by("-starts_on")
+        # An officer who has left the desk, or an event or parent document of
+        # another desk, stays choosable while the document holds it.
+        self.fields["officer"].queryset = with_current(
+            desk_people(desks), instance.officer_id
+        )
+        self.fields["target_event"].queryset = with_current(
+            Event.objects.visible_to(user)
+            .filter(desk__in=desks)
+            .order_by("-starts_on"),
+            instance.target_event_id,
         )
         parent = self.fields["parent"]
-        parent.queryset = Agreement.objects.visible_to(user)
+        parent.queryset = with_current(
+            Agreement.objects.visible_to(user), instance.parent_id
+        )
         parent.widget.choices = parent.choices
-        if self.instance.pk:
+        if instance.parent_id and not can_view(user, instance.parent):
+            parent.widget.unseen = frozenset({str(instance.parent_id)})
+        if instance.pk:
             # What the form was opened on: a save on top of someone else's
             # later change is refused (agreements.services.agreement_update).
             self.fields["version"] = forms.CharField(
-                widget=forms.HiddenInput, required=False, initial=self.instance.version
+                widget=forms.HiddenInput, required=False, initial=instance.version
             )
         chinese = self.fields["chinese_agency"]
         chinese.widget.choices = chinese.choices
-        if self.instance.pk:
+        if instance.pk:
             party = next(
                 (
                     p
-                    for p in self.instance.parties.all()
+                    for p in instance.parties.all()
                     if p.side == AgreementParty.Side.CHINESE
                 ),
                 None,

@@ -765,3 +765,33 @@ def test_an_edit_that_loses_a_race_inside_the_request_is_a_message(
     assert response.status_code == 409
     assert 'value="Mine"' in response.content.decode()
     assert Agreement.objects.get(pk=doc.pk).title_en == "MoU on Ports"
+
+
+def test_editing_keeps_a_parent_event_and_officer_the_user_cannot_choose(
+    officer_client, officer, desk, other_desk, doc
+):
+    from tests.factories import UserFactory
+
+    parent = AgreementFactory(desk=other_desk, title_en="Secret Framework")
+    event = EventFactory(desk=other_desk, name_en="Their Summit")
+    former = UserFactory(username="former", role="desk_officer", desks=[other_desk])
+    Agreement.objects.filter(pk=doc.pk).update(
+        parent=parent, parent_relation="under", target_event=event, officer=former
+    )
+    doc.refresh_from_db()
+    url = reverse("agreements:edit", args=[doc.pk])
+    body = officer_client.get(url).content.decode()
+    for value in (parent.pk, event.pk, former.pk):
+        assert f'value="{value}" selected' in body, value
+    # The parent's title is not for this desk to read.
+    assert "Secret Framework" not in body
+    assert "a document of another desk" in body
+    response = officer_client.post(url, _edit_data(doc, title_en="Renamed"))
+    assert response.status_code == 302, response.context["form"].errors
+    doc.refresh_from_db()
+    assert doc.title_en == "Renamed"
+    assert (doc.parent, doc.target_event, doc.officer) == (parent, event, former)
+    # Only the value it holds: other records of that desk stay out of reach.
+    other = AgreementFactory(desk=other_desk)
+    response = officer_client.post(url, _edit_data(doc, parent=other.pk))
+    assert "parent" in response.context["form"].errors

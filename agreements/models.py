@@ -554,6 +554,8 @@ class AgreementParty(models.Model):
         _("signatory's title"), max_length=200, blank=True
     )
 
+    history = HistoricalRecords(verbose_name=_("historical party"))
+
     class Meta:
         ordering = ["agreement", "side", "id"]
         verbose_name = _("party")

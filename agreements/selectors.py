@@ -9,6 +9,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tracker.permissions import can_edit, sees_all_desks, user_desk_ids
 from workflows.models import TransitionLog
@@ -19,6 +21,21 @@ from .permissions import can_manage_files, can_record_round
 
 # Changes to these are shown by the transition log, or are bookkeeping.
 HIDDEN_HISTORY_FIELDS = frozenset({"state", "created_at", "updated_at"})
+# What the timeline says of a party, by its history's kind of change.
+PARTY_TITLES = {
+    "+": _("Party added: %(party)s"),
+    "~": _("Party changed: %(party)s"),
+    "-": _("Party removed: %(party)s"),
+}
+PARTY_HISTORY_FIELDS = (
+    "country",
+    "organization",
+    "signing_agency",
+    "signatory_name",
+    "signatory_title",
+)
+# A party is named after its organisation, else its country.
+PARTY_NAMED_BY = ("organization", "country")
 # Transitions no person runs from the pages.
 AUTOMATIC_TRANSITIONS = frozenset({"expire"})
 
@@ -72,7 +89,8 @@ def agreement_timeline(
     user: Any,
     limit: int = 200,
 ) -> list[TimelineEntry]:
-    """Transitions, negotiation rounds and field edits, newest first."""
+    """Transitions, negotiation rounds, field edits and changes of parties,
+    newest first."""
     entries: list[TimelineEntry] = []
     logs = (
         TransitionLog.objects.filter(
@@ -107,6 +125,7 @@ def agreement_timeline(
             )
         )
     entries.extend(_history_entries(agreement, user, limit))
+    entries.extend(_party_entries(agreement, user, limit))
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     return entries
 
@@ -123,52 +142,138 @@ def _history_entries(
     # Each record is compared with the one before it (the next in this list).
     for newer, older in zip(records, records[1:], strict=False):
         delta = newer.diff_against(older, excluded_fields=HIDDEN_HISTORY_FIELDS)
-        if delta.changes:
-            raw.append((newer, delta.changes))
-    names = _related_names((change for _, changes in raw for change in changes), user)
+        changes = [(change.field, change.old, change.new) for change in delta.changes]
+        if changes:
+            raw.append((newer, changes))
+    names = _related_names(Agreement, _values(raw), user)
     return [
         TimelineEntry(
             at=newer.history_date,
             kind="edit",
             by=newer.history_user,
             title=newer.history_change_reason or "",
-            changes=[
-                (
-                    str(Agreement._meta.get_field(change.field).verbose_name),
-                    _show(change.field, change.old, names),
-                    _show(change.field, change.new, names),
-                )
-                for change in changes
-            ],
+            changes=_shown(Agreement, changes, names),
         )
         for newer, changes in raw
     ]
 
 
-def _related_names(changes: Any, user: Any) -> dict[tuple[str, Any], str]:
-    """Names of the related records that changes point at, one query per
-    relation however many edits there are; desk records only when visible."""
-    wanted: dict[str, set[Any]] = {}
-    for change in changes:
-        if Agreement._meta.get_field(change.field).is_relation:
-            ids = wanted.setdefault(change.field, set())
-            ids.update(v for v in (change.old, change.new) if v is not None)
+def _party_entries(agreement: Agreement, user: Any, limit: int) -> list[TimelineEntry]:
+    """Parties added, changed and removed, each change compared with the
+    party's record before it."""
+    records = list(
+        AgreementParty.history.filter(agreement_id=agreement.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    raw = []
+    previous: dict[int, Any] = {}
+    for record in reversed(records):
+        older = previous.get(record.id)
+        previous[record.id] = record
+        if record.history_type == "+":
+            changes = [
+                (name, None, value)
+                for name in PARTY_HISTORY_FIELDS
+                if (value := getattr(record, _attname(AgreementParty, name)))
+                not in (None, "")
+            ]
+        elif record.history_type == "~":
+            if older is None:
+                continue
+            delta = record.diff_against(older, included_fields=PARTY_HISTORY_FIELDS)
+            changes = [(c.field, c.old, c.new) for c in delta.changes]
+            if not changes:
+                continue
+        else:
+            changes = []
+        raw.append((record, changes))
+    named = [
+        (name, getattr(record, _attname(AgreementParty, name)))
+        for record, _changes in raw
+        for name in PARTY_NAMED_BY
+    ]
+    names = _related_names(AgreementParty, [*_values(raw), *named], user)
+    return [
+        TimelineEntry(
+            at=record.history_date,
+            kind="party",
+            by=record.history_user,
+            title=PARTY_TITLES[record.history_type]
+            % {"party": _party_name(record, names)},
+            changes=_shown(AgreementParty, changes, names),
+        )
+        for record, changes in raw
+    ]
+
+
+def _party_name(record: Any, names: dict[tuple[Any, Any], str]) -> str:
+    if record.side == AgreementParty.Side.CHINESE:
+        return gettext("China")
+    for name in PARTY_NAMED_BY:
+        value = getattr(record, _attname(AgreementParty, name))
+        if value is not None:
+            return _show(AgreementParty, name, value, names)
+    return "—"
+
+
+def _attname(model: Any, name: str) -> str:
+    return model._meta.get_field(name).attname
+
+
+def _values(raw: list[tuple[Any, list[tuple[str, Any, Any]]]]) -> list[tuple[str, Any]]:
+    """(field, value) of every old and new value in ``raw``'s changes."""
+    return [
+        (name, value)
+        for _record, changes in raw
+        for name, old, new in changes
+        for value in (old, new)
+    ]
+
+
+def _related_names(
+    model: Any, values: list[tuple[str, Any]], user: Any
+) -> dict[tuple[Any, Any], str]:
+    """Names of the records that ``values`` (field of ``model``, value) point
+    at, one query per related model however long the history; desk records
+    only when the user may see them."""
+    wanted: dict[Any, set[Any]] = {}
+    for name, value in values:
+        model_field = model._meta.get_field(name)
+        if model_field.is_relation and value is not None:
+            wanted.setdefault(model_field.related_model, set()).add(value)
     names = {}
-    for name, ids in wanted.items():
-        queryset = Agreement._meta.get_field(name).related_model._default_manager.all()
+    for related, ids in wanted.items():
+        queryset = related._default_manager.all()
         if hasattr(queryset, "visible_to"):
             queryset = queryset.visible_to(user)
         for pk, obj in queryset.in_bulk(list(ids)).items():
-            names[(name, pk)] = str(obj)
+            names[(related, pk)] = str(obj)
     return names
 
 
-def _show(name: str, value: Any, names: dict[tuple[str, Any], str]) -> str:
+def _shown(
+    model: Any,
+    changes: list[tuple[str, Any, Any]],
+    names: dict[tuple[Any, Any], str],
+) -> list[tuple[str, str, str]]:
+    """(field label, old, new) for people to read."""
+    return [
+        (
+            str(model._meta.get_field(name).verbose_name),
+            _show(model, name, old, names),
+            _show(model, name, new, names),
+        )
+        for name, old, new in changes
+    ]
+
+
+def _show(model: Any, name: str, value: Any, names: dict[tuple[Any, Any], str]) -> str:
     if value in (None, ""):
         return "—"
-    model_field = Agreement._meta.get_field(name)
+    model_field = model._meta.get_field(name)
     if model_field.is_relation:
-        return names.get((name, value), str(value))
+        return names.get((model_field.related_model, value), str(value))
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):

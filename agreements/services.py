@@ -73,16 +73,21 @@ def agreement_create(
     agreement.compute_term_dates()
     with transaction.atomic():
         _save(agreement, by)
-        AgreementParty.objects.create(
-            agreement=agreement,
+        _party_create(
+            agreement,
+            by,
             side=AgreementParty.Side.CHINESE,
             signing_agency=chinese_agency,
         )
         for party in parties:
-            AgreementParty.objects.create(
-                agreement=agreement, side=AgreementParty.Side.COUNTERPART, **party
-            )
+            _party_create(agreement, by, side=AgreementParty.Side.COUNTERPART, **party)
     return agreement
+
+
+def _party_create(agreement: Agreement, by: Any, **fields: Any) -> None:
+    party = AgreementParty(agreement=agreement, **fields)
+    party._history_user = by
+    party.save()
 
 
 def agreement_update(
@@ -258,7 +263,7 @@ def agreement_transition(
             instance=agreement, transition=transition, by=by, comment=comment
         )
         if transition == "sign" and signatories:
-            _save_signatories(agreement, signatories)
+            _save_signatories(agreement, signatories, by)
     return log
 
 
@@ -267,11 +272,12 @@ def transition_allowed_by_state(agreement: Agreement, transition: str) -> bool:
     return meta.has_transition(agreement.state)
 
 
-def _save_signatories(agreement: Agreement, signatories: Signatories) -> None:
+def _save_signatories(agreement: Agreement, signatories: Signatories, by: Any) -> None:
     for party in agreement.parties.filter(pk__in=list(signatories)):
         given = signatories[party.pk]
         party.signatory_name = given.get("signatory_name", party.signatory_name)
         party.signatory_title = given.get("signatory_title", party.signatory_title)
+        party._history_user = by
         party.save(update_fields=["signatory_name", "signatory_title"])
 
 
@@ -340,6 +346,7 @@ def agreement_party_save(
     for name, value in fields.items():
         setattr(party, name, value)
     party.full_clean(exclude=["agreement"])
+    party._history_user = by
     party.save()
     return party
 
@@ -348,6 +355,7 @@ def agreement_party_delete(*, party: AgreementParty, by: Any) -> None:
     _require_editor(by, party.agreement)
     if party.side == AgreementParty.Side.CHINESE:
         raise ValidationError(_("The Chinese side cannot be removed."))
+    party._history_user = by
     party.delete()
 
 

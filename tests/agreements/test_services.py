@@ -7,6 +7,8 @@ from django.db import transaction
 from agreements.models import Agreement, AgreementParty
 from agreements.services import (
     agreement_create,
+    agreement_party_delete,
+    agreement_party_save,
     agreement_transition,
     agreement_transition_errors,
     agreement_update,
@@ -436,3 +438,20 @@ def test_an_update_of_a_stale_document_raises_and_saves_nothing(desk, officer, c
     assert Agreement.objects.get(pk=stale.pk).title_en == "Old"
     agreement_update(agreement=fresh, by=officer, version=fresh.version, title_en="New")
     assert Agreement.objects.get(pk=stale.pk).title_en == "New"
+
+
+def test_party_changes_are_recorded_with_who_made_them(desk, officer):
+    agreement = AgreementFactory(desk=desk)
+    party = agreement.parties.get(side="counterpart")
+    agreement_party_save(
+        agreement=agreement, by=officer, party=party, signatory_name="Hon. Minister"
+    )
+    pk = party.pk
+    agreement_party_delete(party=party, by=officer)
+    removed, changed = AgreementParty.history.filter(id=pk).order_by("-history_id")[:2]
+    assert (removed.history_type, removed.history_user) == ("-", officer)
+    assert (changed.history_type, changed.history_user) == ("~", officer)
+    delta = changed.diff_against(changed.prev_record)
+    assert [(c.field, c.old, c.new) for c in delta.changes] == [
+        ("signatory_name", "Minister", "Hon. Minister")
+    ]

@@ -12,6 +12,7 @@ from tests.factories import (
     AgreementFactory,
     EventFactory,
     NegotiationRoundFactory,
+    OrganizationFactory,
     agreement_in,
     country,
 )
@@ -380,7 +381,7 @@ def test_the_timeline_merges_transitions_rounds_and_edits(
     services.agreement_update(agreement=agreement, by=officer, binding=True)
     response = officer_client.get(agreement.get_absolute_url())
     kinds = {entry.kind for entry in response.context["detail"].timeline}
-    assert kinds == {"transition", "round", "edit"}
+    assert kinds == {"transition", "round", "edit", "party"}
     body = response.content.decode()
     assert "First exchange." in body and "Negotiating" in body
 
@@ -515,6 +516,7 @@ def test_the_detail_runs_the_same_queries_however_long_the_history(
     officer_client.get(url)
     with CaptureQueriesContext(connection) as few:
         officer_client.get(url)
+    party = agreement.parties.get(side="counterpart")
     for n in range(10):
         NegotiationRoundFactory(agreement=agreement)
         services.agreement_update(
@@ -523,12 +525,19 @@ def test_the_detail_runs_the_same_queries_however_long_the_history(
             title_en=f"Title {n}",
             officer=officer if n % 2 else None,
         )
+        services.agreement_party_save(
+            agreement=agreement,
+            by=officer,
+            party=party,
+            signatory_name=f"Signatory {n}",
+            signing_agency=OrganizationFactory() if n % 3 else None,
+        )
     services.agreement_transition(
         agreement=agreement, transition="suspend", by=officer, comment="x"
     )
     with CaptureQueriesContext(connection) as many:
         response = officer_client.get(url)
-    assert len(response.context["detail"].timeline) > 20
+    assert len(response.context["detail"].timeline) > 30
     assert len(many) == len(few)
     assert len(many) <= 20
 
@@ -795,3 +804,50 @@ def test_editing_keeps_a_parent_event_and_officer_the_user_cannot_choose(
     other = AgreementFactory(desk=other_desk)
     response = officer_client.post(url, _edit_data(doc, parent=other.pk))
     assert "parent" in response.context["form"].errors
+
+
+def test_party_changes_are_in_the_timeline_with_who_and_readable_values(
+    officer_client, desk, doc
+):
+    agency = OrganizationFactory(name_en="Ministry of Transport")
+    data = _edit_data(
+        doc,
+        **{
+            "parties-TOTAL_FORMS": "2",
+            "parties-0-signatory_name": "Hon. Minister",
+            "parties-0-signing_agency": agency.pk,
+            "parties-1-country": "ETH",
+            "parties-1-signatory_name": "",
+        },
+    )
+    url = reverse("agreements:edit", args=[doc.pk])
+    assert officer_client.post(url, data).status_code == 302
+    added = doc.parties.get(country="ETH")
+    removal = _edit_data(
+        Agreement.objects.get(pk=doc.pk),
+        **{
+            "parties-TOTAL_FORMS": "2",
+            "parties-INITIAL_FORMS": "2",
+            "parties-1-id": added.pk,
+            "parties-1-agreement": doc.pk,
+            "parties-1-country": "ETH",
+            "parties-1-DELETE": "on",
+        },
+    )
+    assert officer_client.post(url, removal).status_code == 302
+    page = officer_client.get(doc.get_absolute_url())
+    entries = {
+        entry.title: entry
+        for entry in page.context["detail"].timeline
+        if entry.kind == "party"
+    }
+    kenya, ethiopia = country("KEN").name_en, country("ETH").name_en
+    changed = entries[f"Party changed: {kenya}"]
+    assert changed.by.username == "officer"
+    changes = {label: (old, new) for label, old, new in changed.changes}
+    assert changes["signatory"] == ("Minister", "Hon. Minister")
+    assert changes["signing agency"][1] == "Ministry of Transport"
+    assert entries[f"Party added: {ethiopia}"].by.username == "officer"
+    assert entries[f"Party removed: {ethiopia}"].by.username == "officer"
+    body = page.content.decode()
+    assert f"Party removed: {ethiopia}" in body and "Ministry of Transport" in body

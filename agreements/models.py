@@ -26,7 +26,7 @@ from tracker.models import BilingualNameMixin, Country, Desk, Organization
 from tracker.permissions import DeskScopedQuerySet
 from workflows.permissions import desk_editor_or_leadership, leadership_only
 
-from .permissions import daily_job_only
+from .permissions import daily_job_only, desk_editor_leadership_or_daily_job
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
@@ -455,10 +455,10 @@ class Agreement(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.IN_FORCE, State.EXPIRED],
         target=State.IN_FORCE,
-        permission=desk_editor_or_leadership,
+        permission=desk_editor_leadership_or_daily_job,
     )
     def renew(self) -> None:
-        """Renewed until ``renewed_until``."""
+        """Renewed until ``renewed_until``; the daily job renews tacitly."""
         self.compute_term_dates()
 
     @transition(

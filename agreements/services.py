@@ -18,7 +18,13 @@ from tracker.permissions import can_create, can_edit, can_edit_desk
 from workflows.models import TransitionLog
 from workflows.services import transition_allowed, transition_run
 
-from .models import Agreement, AgreementFile, AgreementParty, NegotiationRound
+from .models import (
+    Agreement,
+    AgreementFile,
+    AgreementParty,
+    NegotiationRound,
+    add_years,
+)
 from .permissions import SYSTEM_USERNAME, can_manage_files, can_record_round
 from .uploads import check_upload
 
@@ -297,33 +303,92 @@ def system_user() -> Any:
     return user
 
 
-def agreements_expire_due(*, today: datetime.date) -> list[int]:
-    """Expire documents in force whose expiry date has passed; returns their ids.
+def agreements_renew_tacitly(*, today: datetime.date) -> list[int]:
+    """Renew the documents in force whose term has ended while they still
+    renew tacitly (no notice was given); returns their ids.
 
-    Documents renewed tacitly are not expired here: their renewal is a
-    decision the desk records with ``renew``. Each document is expired in its
-    own transaction, so a document changed meanwhile is skipped, not lost.
+    A party's notice not to renew is recorded by setting the renewal to
+    none, after which the document expires instead. Each document is renewed
+    by the daily job through the ``renew`` transition, by whole renewal
+    periods until its expiry date is no longer past: the new expiry becomes
+    ``renewed_until``, from which the expiry and the last date to give notice
+    are computed as on every save, and the transition log and history record
+    it. Each document is renewed in its own transaction, so a document changed
+    meanwhile is skipped, not lost.
     """
     by = system_user()
-    expired = []
+    due = Agreement.objects.filter(
+        state=Agreement.State.IN_FORCE,
+        renewal=Agreement.Renewal.TACIT,
+        expires_on__lt=today,
+    ).order_by("expires_on", "id")
+    renewed = []
+    for agreement in due.iterator():
+        until = _tacit_term_end(agreement, today)
+        if until and _daily_transition(
+            agreement,
+            "renew",
+            by=by,
+            today=today,
+            comment=_("Renewed tacitly: no notice was given."),
+            renewed_until=until,
+        ):
+            renewed.append(agreement.pk)
+    return renewed
+
+
+def _daily_transition(
+    agreement: Agreement, transition: str, *, by: Any, **kwargs: Any
+) -> bool:
+    """Run a transition as the daily job; False when the document changed
+    meanwhile or no longer qualifies (it is left for the next run)."""
+    try:
+        agreement_transition(
+            agreement=agreement, transition=transition, by=by, **kwargs
+        )
+    except (ConcurrentTransition, ValidationError):
+        return False
+    return True
+
+
+def _tacit_term_end(agreement: Agreement, today: datetime.date) -> datetime.date | None:
+    """The end of the renewal period that ``today`` falls in, counted from
+    the expiry date in whole periods (so 29 February does not drift)."""
+    years = agreement.renewal_years or agreement.duration_years
+    if not years or agreement.expires_on is None:
+        return None
+    periods = 1
+    while add_years(agreement.expires_on, periods * years) < today:
+        periods += 1
+    return add_years(agreement.expires_on, periods * years)
+
+
+def agreements_expire_due(*, today: datetime.date) -> list[int]:
+    """The daily run over documents in force whose expiry date has passed:
+    those that renew tacitly are renewed (``agreements_renew_tacitly``), the
+    others expire. Returns the ids of the expired ones.
+
+    Each document is expired in its own transaction, so a document changed
+    meanwhile is skipped, not lost.
+    """
+    agreements_renew_tacitly(today=today)
+    by = system_user()
     due = Agreement.objects.filter(
         state=Agreement.State.IN_FORCE,
         expires_on__lt=today,
         renewal=Agreement.Renewal.NONE,
     ).order_by("expires_on", "id")
-    for agreement in due.iterator():
-        try:
-            agreement_transition(
-                agreement=agreement,
-                transition="expire",
-                by=by,
-                comment=_("Reached its expiry date."),
-                today=today,
-            )
-        except (ConcurrentTransition, ValidationError):
-            continue
-        expired.append(agreement.pk)
-    return expired
+    return [
+        agreement.pk
+        for agreement in due.iterator()
+        if _daily_transition(
+            agreement,
+            "expire",
+            by=by,
+            today=today,
+            comment=_("Reached its expiry date."),
+        )
+    ]
 
 
 def negotiation_round_record(

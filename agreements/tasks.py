@@ -12,8 +12,9 @@ from .services import agreements_expire_due
 
 @shared_task
 def expire_agreements(today: str | None = None) -> dict:
-    """The daily run: documents past their expiry date (and not renewed
-    tacitly) become ``expired``; ``today`` as YYYY-MM-DD, else today."""
+    """The daily run: documents past their expiry date are renewed when they
+    renew tacitly and otherwise become ``expired``; ``today`` as YYYY-MM-DD,
+    else today."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     expired = agreements_expire_due(today=day)
     return {"today": day.isoformat(), "expired": len(expired)}

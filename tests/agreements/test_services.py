@@ -273,8 +273,8 @@ def test_the_daily_job_expires_documents_past_their_expiry_only(desk):
     assert agreements_expire_due(today=TODAY) == []
     states = dict(Agreement.objects.values_list("pk", "state"))
     assert states == {due.pk: "expired", tacit.pk: "in_force", running.pk: "in_force"}
-    log = TransitionLog.objects.get()
-    assert (log.transition, log.by) == ("expire", system_user())
+    log = TransitionLog.objects.get(transition="expire")
+    assert (log.object_id, log.by) == (due.pk, system_user())
     assert not log.by.is_active and not log.by.has_usable_password()
 
 
@@ -398,6 +398,96 @@ def test_the_chinese_side_is_one_per_document(desk):
     agreement = AgreementFactory(desk=desk)
     with pytest.raises(IntegrityError), transaction.atomic():
         AgreementParty.objects.create(agreement=agreement, side="chinese")
+
+
+def _tacit(desk, **kwargs):
+    """In force from 2020-01-10 for one year, renewing for two years at a time
+    unless notice is given three months ahead."""
+    fields = {
+        "signed_on": datetime.date(2020, 1, 10),
+        "effective_on": datetime.date(2020, 1, 10),
+        "duration_years": 1,
+        "renewal": "tacit",
+        "renewal_years": 2,
+        "notice_months": 3,
+    }
+    fields.update(kwargs)
+    return agreement_in("in_force", desk=desk, **fields)
+
+
+def test_the_daily_job_renews_a_tacit_document_by_whole_periods(desk, officer):
+    agreement = _tacit(desk)
+    assert agreement.expires_on == datetime.date(2021, 1, 10)
+    assert agreements_expire_due(today=TODAY) == []
+    agreement.refresh_from_db()
+    # 2021 → 2023 → 2025 → 2027: the first end not already past.
+    assert agreement.state == "in_force"
+    assert agreement.renewed_until == datetime.date(2027, 1, 10)
+    assert agreement.expires_on == datetime.date(2027, 1, 10)
+    assert agreement.notice_deadline == datetime.date(2026, 10, 10)
+    log = TransitionLog.objects.get()
+    assert (log.transition, log.source, log.target) == ("renew", "in_force", "in_force")
+    assert log.by == system_user() and "tacitly" in log.comment
+    latest = agreement.audit.order_by("-history_id").first()
+    assert latest.history_change_reason == "renew"
+    assert latest.history_user == system_user()
+    # Run again, nothing to do; an edit recomputes the same dates.
+    assert agreements_expire_due(today=TODAY) == []
+    assert TransitionLog.objects.count() == 1
+    agreement_update(agreement=agreement, by=officer, summary="Still in force.")
+    agreement.refresh_from_db()
+    assert agreement.expires_on == datetime.date(2027, 1, 10)
+    assert agreement.notice_deadline == datetime.date(2026, 10, 10)
+
+
+def test_the_daily_job_leaves_a_running_tacit_document_and_expires_one_given_notice(
+    desk, officer
+):
+    running = _tacit(desk, duration_years=10)
+    noticed = _tacit(desk)
+    # Notice not to renew is recorded by ending the renewal.
+    agreement_update(agreement=noticed, by=officer, renewal="none")
+    assert agreements_expire_due(today=TODAY) == [noticed.pk]
+    running.refresh_from_db()
+    assert (running.state, running.expires_on) == (
+        "in_force",
+        datetime.date(2030, 1, 10),
+    )
+    assert Agreement.objects.get(pk=noticed.pk).state == "expired"
+
+
+def test_the_daily_task_renews_tacit_documents(desk):
+    from agreements.tasks import expire_agreements
+
+    agreement = _tacit(desk, duration_years=3, renewal_years=None)
+    due = agreement_in("in_force", desk=desk, duration_years=1)
+    assert expire_agreements(today=TODAY.isoformat()) == {
+        "today": TODAY.isoformat(),
+        "expired": 1,
+    }
+    agreement.refresh_from_db()
+    # Without a renewal period of its own it renews for its duration:
+    # 2023 → 2026 (already past) → 2029.
+    assert agreement.expires_on == datetime.date(2029, 1, 10)
+    assert Agreement.objects.get(pk=due.pk).state == "expired"
+
+
+def test_the_daily_job_skips_a_tacit_document_changed_meanwhile(desk, monkeypatch):
+    from agreements import services
+
+    agreement = _tacit(desk)
+    real = services.transition_run
+
+    def someone_else_first(**kwargs):
+        Agreement.objects.filter(pk=agreement.pk).update(state="terminated")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "transition_run", someone_else_first)
+    assert agreements_expire_due(today=TODAY) == []
+    agreement.refresh_from_db()
+    assert agreement.renewed_until is None
+    assert agreement.expires_on == datetime.date(2021, 1, 10)
+    assert not TransitionLog.objects.exists()
 
 
 def test_the_transition_checks_report_the_state_then_refuse_the_person(

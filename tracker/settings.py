@@ -231,6 +231,8 @@ CELERY_BEAT_SCHEDULE = {
             hour=env_int("REMINDER_HOUR", 7), minute=env_int("REMINDER_MINUTE", 0)
         ),
     },
+    # The daily reminder run expires documents too; this earlier run keeps
+    # the morning's lists right before the reminders go out.
     "daily-expiry": {
         "task": "agreements.tasks.expire_agreements",
         "schedule": crontab(hour=0, minute=30),
@@ -245,6 +247,9 @@ CELERY_BEAT_SCHEDULE = {
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
 REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 900)
+# Days a missed daily run can still catch up on overdue reminders; older
+# overdue items were reminded at their last step and are not read again.
+REMINDER_CATCH_UP_DAYS = env_int("REMINDER_CATCH_UP_DAYS", 14)
 
 # Security. Production (DEBUG off) gets the strict defaults; each can be
 # relaxed through its variable, e.g. behind a proxy that terminates TLS.

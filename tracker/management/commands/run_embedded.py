@@ -44,7 +44,8 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(
-                "No broker: tasks run in-process. Run the daily reminders with "
+                "No broker: tasks run in-process. Run the daily jobs (document "
+                "expiry and renewal, then reminders) with "
                 "`python manage.py send_reminders`."
             )
         self.stdout.write(f"Open http://{addrport}/")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import admin
 from django.core import mail
 from django.db.models import Count
 from django.urls import reverse
@@ -65,6 +66,13 @@ def busiest_project_country() -> str:
     )
 
 
+def admin_sort(model, column: str, *, descending: bool = False) -> str:
+    """The admin changelist's ``o`` parameter that sorts by a list column (its
+    position after the action checkbox, which comes first)."""
+    position = admin.site.get_model_admin(model).list_display.index(column) + 1
+    return f"-{position}" if descending else str(position)
+
+
 def page_cases(runs: int) -> list[PageCase]:
     doc_country = busiest_document_country()
     project_country = busiest_project_country()
@@ -83,14 +91,19 @@ def page_cases(runs: int) -> list[PageCase]:
             "documents",
             f"filter state={FILTER_STATE} country={doc_country}",
             [_url("agreements:list", state=FILTER_STATE, country=doc_country)],
-            [_url(docs_admin, state__exact=FILTER_STATE)],
-            admin_note="admin: state only (it has no country filter)",
+            [
+                _url(
+                    docs_admin,
+                    state__exact=FILTER_STATE,
+                    parties__country__code__exact=doc_country,
+                )
+            ],
         ),
         PageCase(
             "documents",
             "sorted by target date",
             [_url("agreements:list", sort="target_signing_date")],
-            [_url(docs_admin, o="5")],
+            [_url(docs_admin, o=admin_sort(Agreement, "target_signing_date"))],
         ),
         PageCase(
             "documents",
@@ -117,7 +130,9 @@ def page_cases(runs: int) -> list[PageCase]:
             [_url("projects:list", status=FILTER_STATUS, country=project_country)],
             [
                 _url(
-                    projects_admin, status__exact=FILTER_STATUS, country=project_country
+                    projects_admin,
+                    status__exact=FILTER_STATUS,
+                    country__code__exact=project_country,
                 )
             ],
         ),
@@ -125,8 +140,12 @@ def page_cases(runs: int) -> list[PageCase]:
             "projects",
             "sorted by worst slippage",
             [_url("projects:list", sort="-worst_slippage")],
-            [_url(projects_admin, o="-2")],
-            admin_note="admin: sorted by country (it has no slippage)",
+            [
+                _url(
+                    projects_admin,
+                    o=admin_sort(Project, "worst_slippage", descending=True),
+                )
+            ],
         ),
         PageCase(
             "projects",

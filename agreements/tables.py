@@ -26,11 +26,11 @@ STATE_CLASSES = {
 }
 
 
-def state_badge(agreement: Agreement) -> str:
+def state_badge(state: str, label: str) -> str:
     return format_html(
         '<span class="badge text-bg-{}">{}</span>',
-        STATE_CLASSES.get(agreement.state, "secondary"),
-        agreement.get_state_display(),
+        STATE_CLASSES.get(state, "secondary"),
+        label,
     )
 
 
@@ -42,22 +42,28 @@ def counterparts(agreement: Agreement) -> str:
 
 
 class AgreementTable(tables.Table):
+    # Every order ends with the id, so paging neither repeats nor skips rows
+    # that tie; (target date, id) is also the index the default order reads.
     title_en = tables.Column(
-        verbose_name=_("Title"), linkify=True, order_by=("title_en",)
+        verbose_name=_("Title"), linkify=True, order_by=("title_en", "id")
     )
-    kind = tables.Column(verbose_name=_("Kind"))
+    kind = tables.Column(verbose_name=_("Kind"), order_by=("kind", "id"))
     counterparts = tables.Column(
         verbose_name=_("Counterparts"), empty_values=(), orderable=False
     )
-    state = tables.Column(verbose_name=_("State"))
-    desk = tables.Column(verbose_name=_("Desk"), order_by=("desk__code",))
-    officer = tables.Column(verbose_name=_("Officer"), order_by=("officer__last_name",))
-    target_signing_date = IsoDateColumn(verbose_name=_("Target signing"))
-    target_event = tables.Column(
-        verbose_name=_("Target event"), order_by=("target_event__starts_on",)
+    state = tables.Column(verbose_name=_("State"), order_by=("state", "id"))
+    desk = tables.Column(verbose_name=_("Desk"), order_by=("desk__code", "id"))
+    officer = tables.Column(
+        verbose_name=_("Officer"), order_by=("officer__last_name", "id")
     )
-    signed_on = IsoDateColumn(verbose_name=_("Signed"))
-    expires_on = IsoDateColumn(verbose_name=_("Expires"))
+    target_signing_date = IsoDateColumn(
+        verbose_name=_("Target signing"), order_by=("target_signing_date", "id")
+    )
+    target_event = tables.Column(
+        verbose_name=_("Target event"), order_by=("target_event__starts_on", "id")
+    )
+    signed_on = IsoDateColumn(verbose_name=_("Signed"), order_by=("signed_on", "id"))
+    expires_on = IsoDateColumn(verbose_name=_("Expires"), order_by=("expires_on", "id"))
 
     class Meta:
         model = Agreement
@@ -74,9 +80,9 @@ class AgreementTable(tables.Table):
             "signed_on",
             "expires_on",
         )
-        # The id breaks ties, so paging neither repeats nor skips rows.
-        order_by = ("-target_signing_date", "-id")
+        order_by = ("-target_signing_date",)
         empty_text = _("No documents match.")
+        template_name = "_table.html"
 
     def render_title_en(self, record: Agreement) -> str:
         return record.localized("title")
@@ -84,8 +90,9 @@ class AgreementTable(tables.Table):
     def render_counterparts(self, record: Agreement) -> str:
         return counterparts(record)
 
-    def render_state(self, record: Agreement) -> str:
-        return state_badge(record)
+    def render_state(self, value: str, record: Agreement) -> str:
+        # The value is the state's label already.
+        return state_badge(record.state, value)
 
 
 # Export --------------------------------------------------------------------

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import django_tables2 as tables
+from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -34,18 +35,34 @@ def days(value: datetime.timedelta | int | None) -> int | None:
 
 
 class ProjectTable(tables.Table):
-    name_en = tables.Column(verbose_name=_("Project"), linkify=True)
-    country = tables.Column(verbose_name=_("Country"), order_by=("country__name_en",))
-    sector = tables.Column(verbose_name=_("Sector"))
-    desk = tables.Column(verbose_name=_("Desk"), order_by=("desk__code",))
-    status = tables.Column(verbose_name=_("Status"))
-    latest_rag = tables.Column(verbose_name=_("Health"))
+    # Every order ends with the id, so paging neither repeats nor skips rows
+    # that tie.
+    name_en = tables.Column(
+        verbose_name=_("Project"), linkify=True, order_by=("name_en", "id")
+    )
+    country = tables.Column(
+        verbose_name=_("Country"), order_by=("country__name_en", "id")
+    )
+    sector = tables.Column(verbose_name=_("Sector"), order_by=("sector", "id"))
+    desk = tables.Column(verbose_name=_("Desk"), order_by=("desk__code", "id"))
+    status = tables.Column(verbose_name=_("Status"), order_by=("status", "id"))
+    latest_rag = tables.Column(verbose_name=_("Health"), order_by=("latest_rag", "id"))
     worst_slippage = tables.Column(verbose_name=_("Worst slippage (days)"))
-    is_stale = tables.BooleanColumn(verbose_name=_("Stale"))
-    latest_reported_on = IsoDateColumn(verbose_name=_("Last report"))
-    amount_usd = tables.Column(verbose_name=_("USD (2021)"))
-    flagship = tables.BooleanColumn(verbose_name=_("Flagship"))
-    aiddata_record_id = tables.Column(verbose_name=_("AidData ID"))
+    is_stale = tables.BooleanColumn(
+        verbose_name=_("Stale"), order_by=("is_stale", "id")
+    )
+    latest_reported_on = IsoDateColumn(
+        verbose_name=_("Last report"), order_by=("latest_reported_on", "id")
+    )
+    amount_usd = tables.Column(
+        verbose_name=_("USD (2021)"), order_by=("amount_usd", "id")
+    )
+    flagship = tables.BooleanColumn(
+        verbose_name=_("Flagship"), order_by=("flagship", "id")
+    )
+    aiddata_record_id = tables.Column(
+        verbose_name=_("AidData ID"), order_by=("aiddata_record_id", "id")
+    )
 
     class Meta:
         model = Project
@@ -66,6 +83,7 @@ class ProjectTable(tables.Table):
         )
         order_by = ("name_en",)
         empty_text = _("No projects match.")
+        template_name = "_table.html"
 
     def render_name_en(self, record: Project) -> str:
         return record.localized()
@@ -78,6 +96,18 @@ class ProjectTable(tables.Table):
 
     def value_worst_slippage(self, value: Any) -> Any:
         return days(value)
+
+    def order_worst_slippage(self, queryset: Any, is_descending: bool) -> Any:
+        # Projects without milestones have no slippage: last either way (on
+        # PostgreSQL a plain descending order would put them first).
+        slippage = F("worst_slippage")
+        first = (
+            slippage.desc(nulls_last=True)
+            if is_descending
+            else slippage.asc(nulls_last=True)
+        )
+        tie = "-id" if is_descending else "id"
+        return queryset.order_by(first, tie), True
 
     def render_amount_usd(self, value: Any) -> str:
         return f"{value:,.0f}"

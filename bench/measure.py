@@ -94,6 +94,10 @@ class PageCase:
     bytes: int = 0
     admin_runs: int | None = None
 
+    @property
+    def title(self) -> str:
+        return f"{self.group}: {self.name}"
+
     def url(self, run: int) -> str:
         return self.urls[run % len(self.urls)]
 
@@ -164,6 +168,10 @@ class JobCase:
     runs: int | None = None  # fewer than the others, for a job of minutes
     ours: Timing = field(default_factory=Timing)
     detail: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"{self.group}: {self.name}"
 
     def verdict(self) -> str:
         if self.target_ms and self.ours.p95 > self.target_ms:

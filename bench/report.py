@@ -95,7 +95,7 @@ def table(pages: list[PageCase], jobs: list[JobCase]) -> str:
     for case in pages:
         rows.append(
             (
-                f"{case.group}: {case.name}",
+                case.title,
                 _ms(case.ours.median),
                 _ms(case.ours.p95),
                 _n(case.ours.queries),
@@ -111,7 +111,7 @@ def table(pages: list[PageCase], jobs: list[JobCase]) -> str:
     for job in jobs:
         rows.append(
             (
-                f"{job.group}: {job.name}",
+                job.title,
                 _ms(job.ours.median),
                 _ms(job.ours.p95),
                 _n(job.ours.queries),
@@ -136,12 +136,8 @@ def table(pages: list[PageCase], jobs: list[JobCase]) -> str:
         lines.append("  ".join(cells).rstrip())
         if number == 0:
             lines.append("  ".join("-" * w for w in widths))
-    notes = [
-        f"  {case.group}: {case.name}: {case.admin_note}"
-        for case in pages
-        if case.admin_note
-    ]
-    notes += [f"  {job.group}: {job.name}: {job.detail}" for job in jobs if job.detail]
+    notes = [f"  {case.title}: {case.admin_note}" for case in pages if case.admin_note]
+    notes += [f"  {job.title}: {job.detail}" for job in jobs if job.detail]
     return "\n".join(lines + (["", "Notes:", *notes] if notes else []))
 
 

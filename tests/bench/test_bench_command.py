@@ -1,14 +1,17 @@
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 
-@pytest.mark.django_db
-def test_it_times_every_row_and_writes_the_json(tmp_path, capsys):
+@pytest.fixture
+def seeded(db):
     call_command(
         "seed_scale", "--scale", "0.001", "--anchor", "2026-03-02", verbosity=0
     )
+
+
+def test_it_times_every_row_and_writes_the_json(seeded, tmp_path, capsys):
     path = tmp_path / "results.json"
     call_command(
         "bench",
@@ -51,3 +54,23 @@ def test_it_times_every_row_and_writes_the_json(tmp_path, capsys):
     assert data["environment"]["rows"]["agreements_agreement"] == 100
     out = capsys.readouterr().out
     assert "documents: list" in out and "import: AidData file" in out
+
+
+def test_it_times_only_the_rows_a_case_names(seeded, tmp_path):
+    path = tmp_path / "results.json"
+    call_command(
+        "bench",
+        "--case",
+        "Projects: sorted",
+        "--runs",
+        "1",
+        "--warmup",
+        "1",
+        "--json",
+        str(path),
+    )
+    data = json.loads(path.read_text())
+    assert [row["name"] for row in data["pages"]] == ["sorted by worst slippage"]
+    assert data["jobs"] == []
+    with pytest.raises(CommandError, match="No row matches"):
+        call_command("bench", "--case", "nothing like this", "--json", str(path))

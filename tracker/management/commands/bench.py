@@ -45,6 +45,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only", choices=["pages", "jobs"], default=None, help="Run one half."
         )
+        parser.add_argument(
+            "--case",
+            default="",
+            help="Only the rows whose 'group: name' contains this text.",
+        )
 
     def handle(self, *args, **options):
         if settings.DEBUG:
@@ -70,6 +75,11 @@ class Command(BaseCommand):
         jobs = []
         if options["only"] != "pages":
             jobs = job_cases(today=today, import_rows=options["import_rows"])
+        wanted = options["case"].lower()
+        pages = [case for case in pages if wanted in case.title.lower()]
+        jobs = [job for job in jobs if wanted in job.title.lower()]
+        if not pages and not jobs:
+            raise CommandError(f"No row matches {options['case']!r}.")
         self.stdout.write(
             f"Timing {len(pages)} pages x {runs} runs and {len(jobs)} jobs x "
             f"{options['job_runs']} runs as {reader.username}."

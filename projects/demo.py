@@ -88,10 +88,6 @@ def seed(context: dict) -> None:
     users = context["users"]
     for name in FILES:
         import_aiddata((DATA / name).read_bytes(), filename=name, skip_invalid=True)
-    # Oceania has no desk of its own; its records go to the Americas and
-    # Oceania desk. Records already imported keep their desk.
-    subset = DATA / FILES[-1]
-    import_aiddata(subset.read_bytes(), skip_invalid=True, desk=desks["americas"])
     _seed_europe(desks["europe"], users)
     today = timezone.localdate()
     for code, desk in desks.items():

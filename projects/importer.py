@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker.models import Country, Desk, Organization
+from tracker.models import Country, Desk, DeskRegion, Organization
 
 from .models import Project, ProjectOrganization, Sector
 from .services import organizations_find_or_create
@@ -332,9 +332,9 @@ class _Validator:
     def __init__(self, *, desk: Desk | None) -> None:
         self.countries = Country.objects.in_bulk()
         self.desk = desk
-        self.desk_by_region: dict[str, Desk] = {}
-        for item in Desk.objects.exclude(region="").order_by("code"):
-            self.desk_by_region.setdefault(item.region, item)
+        self.desk_by_region = {
+            item.region: item.desk for item in DeskRegion.objects.select_related("desk")
+        }
         self.seen: dict[int, int] = {}
 
     def header(self, cells: list[Any]) -> dict[str, int]:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Country, Desk, Organization, User
+from .models import Country, Desk, DeskRegion, Organization, User
 
 
 @admin.register(User)
@@ -30,8 +30,21 @@ class OrganizationAdmin(admin.ModelAdmin):
     autocomplete_fields = ("country",)
 
 
+class DeskRegionInline(admin.TabularInline):
+    model = DeskRegion
+    extra = 1
+
+
 @admin.register(Desk)
 class DeskAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_en", "name_zh", "region", "chief")
+    list_display = ("code", "name_en", "name_zh", "region_list", "chief")
     filter_horizontal = ("members",)
     autocomplete_fields = ("chief",)
+    inlines = [DeskRegionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("regions")
+
+    @admin.display(description=_("regions"))
+    def region_list(self, obj: Desk) -> str:
+        return ", ".join(str(item) for item in obj.regions.all())

@@ -5,16 +5,22 @@ Every function here is idempotent: running it again changes nothing.
 
 from django.contrib.auth.models import Group
 
-from .models import Country, Desk, Organization, Region, Role, User
+from .models import Country, Desk, DeskRegion, Organization, Region, Role, User
 
 DEMO_PASSWORD = "demo-pass-2026"
 
+# code, English name, Chinese name, regions covered
 DESKS = [
-    ("asia", "Asia Division", "亚洲处", Region.ASIA),
-    ("africa", "Africa Division", "非洲处", Region.AFRICA),
-    ("europe", "Europe Division", "欧洲处", Region.EUROPE),
-    ("americas", "Americas and Oceania Division", "美洲和大洋洲处", Region.AMERICAS),
-    ("multilateral", "Multilateral Division", "多边处", ""),
+    ("asia", "Asia Division", "亚洲处", [Region.ASIA]),
+    ("africa", "Africa Division", "非洲处", [Region.AFRICA]),
+    ("europe", "Europe Division", "欧洲处", [Region.EUROPE]),
+    (
+        "americas",
+        "Americas and Oceania Division",
+        "美洲和大洋洲处",
+        [Region.AMERICAS, Region.OCEANIA],
+    ),
+    ("multilateral", "Multilateral Division", "多边处", []),
 ]
 
 # username, role, first name, last name, desks as member, desk led
@@ -76,11 +82,15 @@ ORGANIZATIONS = [
 def seed_reference() -> dict:
     """Desks, users and organisations; returns them by key for other seeders."""
     desks = {}
-    for code, name_en, name_zh, region in DESKS:
+    for code, name_en, name_zh, regions in DESKS:
         desks[code], _ = Desk.objects.get_or_create(
-            code=code,
-            defaults={"name_en": name_en, "name_zh": name_zh, "region": region},
+            code=code, defaults={"name_en": name_en, "name_zh": name_zh}
         )
+        for region in regions:
+            # A region an administrator gave to another desk stays there.
+            DeskRegion.objects.get_or_create(
+                region=region, defaults={"desk": desks[code]}
+            )
     groups = {g.name: g for g in Group.objects.filter(name__in=Role.values)}
     users = {}
     for username, role, first, last, member_of, leads in USERS:

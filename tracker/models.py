@@ -127,13 +127,6 @@ class Desk(BilingualNameMixin, models.Model):
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=100)
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
-    region = models.CharField(
-        _("region"),
-        max_length=16,
-        choices=Region.choices,
-        blank=True,
-        help_text=_("Imported projects in this region are assigned to this desk."),
-    )
     chief = models.ForeignKey(
         User,
         verbose_name=_("chief"),
@@ -153,3 +146,30 @@ class Desk(BilingualNameMixin, models.Model):
 
     def __str__(self) -> str:
         return self.localized()
+
+
+class DeskRegion(models.Model):
+    """A region a desk covers: imported projects there are assigned to it.
+
+    A desk may cover several regions (Americas and Oceania); a region is
+    covered by one desk at most, so the assignment is never ambiguous.
+    """
+
+    desk = models.ForeignKey(
+        Desk, verbose_name=_("desk"), on_delete=models.CASCADE, related_name="regions"
+    )
+    region = models.CharField(
+        _("region"),
+        max_length=16,
+        choices=Region.choices,
+        unique=True,
+        error_messages={"unique": _("Another desk already covers this region.")},
+    )
+
+    class Meta:
+        ordering = ["region"]
+        verbose_name = _("region covered")
+        verbose_name_plural = _("regions covered")
+
+    def __str__(self) -> str:
+        return self.get_region_display()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from projects.importer import import_aiddata
 from projects.models import Project, ProjectOrganization
 from tests.factories import DeskFactory, OrganizationFactory
-from tracker.models import Organization, Region
+from tracker.models import DeskRegion, Organization, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +37,17 @@ HEADER = [
 ]
 
 
+def _desk(code, *regions):
+    desk = DeskFactory(code=code)
+    for region in regions:
+        DeskRegion.objects.create(desk=desk, region=region)
+    return desk
+
+
 @pytest.fixture
 def desks(db):
     return {
-        region: DeskFactory(code=region, region=region)
+        region: _desk(region, region)
         for region in (Region.ASIA, Region.AFRICA, Region.AMERICAS, Region.OCEANIA)
     }
 
@@ -100,6 +107,18 @@ def test_it_reimports_without_duplicates(desks):
     assert Project.objects.count() == projects
     assert ProjectOrganization.objects.count() == links
     assert Organization.objects.count() == organizations
+
+
+def test_it_assigns_projects_to_the_desk_covering_their_region(db):
+    americas = _desk("americas", Region.AMERICAS, Region.OCEANIA)
+    rows = []
+    for record_id, code in ((201, "ECU"), (202, "FJI"), (203, "PNG")):
+        row = list(GOOD)
+        row[0], row[3] = str(record_id), code
+        rows.append(row)
+    report = import_aiddata(_csv(rows))
+    assert report.saved, report.errors
+    assert set(Project.objects.values_list("desk", flat=True)) == {americas.pk}
 
 
 def test_it_updates_changed_records_by_record_id(desks):
@@ -235,7 +254,7 @@ def test_it_saves_nothing_on_a_dry_run(desks):
 
 
 def test_it_assigns_the_desk_given(desks):
-    desk = DeskFactory(code="multilateral", region="")
+    desk = DeskFactory(code="multilateral")
     import_aiddata(_csv([GOOD]), desk=desk)
     assert Project.objects.get().desk == desk
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from tracker.models import Country, Desk, DeskRegion, Organization
 
 from .models import Project, ProjectOrganization, Sector
-from .services import organizations_find_or_create
+from .services import organization_key, organizations_find_or_create
 
 BATCH = 500
 
@@ -604,12 +604,12 @@ def _write(
     links = [
         ProjectOrganization(
             project_id=ids[row.record_id].pk,
-            organization=organizations[name.casefold()],
+            organization=organizations[organization_key(name)],
             role=role,
         )
         for row in parsed
         for name, _kind, role, _country in row.agencies
-        if name.casefold() in organizations
+        if organization_key(name) in organizations
     ]
     ProjectOrganization.objects.bulk_create(
         links, batch_size=BATCH, ignore_conflicts=True

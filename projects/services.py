@@ -9,6 +9,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Lower, Replace
 from django.utils.translation import gettext as _
 
 from tracker.models import Organization
@@ -251,22 +253,36 @@ def progress_log_correct(
     return log
 
 
+def organization_key(name: str) -> str:
+    """What two organisation names that differ only in case and spacing share."""
+    return "".join(name.split()).lower()
+
+
 def organizations_find_or_create(
     *, names: Iterable[tuple[str, str, Any]]
 ) -> dict[str, Organization]:
-    """Organisations by English name (case-insensitive), created once when new.
+    """Organisations by ``organization_key`` of their English name, found
+    whatever their case and spacing, and created once when new.
 
     ``names`` holds (name, kind, country) triples; the first kind seen for a new
-    name is used.
+    name is used, and a new organisation is named with its spacing tidied.
     """
     wanted: dict[str, tuple[str, str, Any]] = {}
     for name, kind, country in names:
-        wanted.setdefault(name.casefold(), (name, kind, country))
+        wanted.setdefault(
+            organization_key(name), (" ".join(name.split()), kind, country)
+        )
     if not wanted:
         return {}
     found: dict[str, Organization] = {}
-    for org in Organization.objects.filter(name_en__in=[v[0] for v in wanted.values()]):
-        found.setdefault(org.name_en.casefold(), org)
+    # Names compared without spaces and in lower case, in the database too.
+    matches = (
+        Organization.objects.annotate(key=Lower(Replace("name_en", Value(" "))))
+        .filter(key__in=list(wanted))
+        .order_by("pk")
+    )
+    for org in matches:
+        found.setdefault(organization_key(org.name_en), org)
     missing = [
         Organization(name_en=name, kind=kind, country=country)
         for key, (name, kind, country) in wanted.items()
@@ -276,6 +292,6 @@ def organizations_find_or_create(
         Organization.objects.bulk_create(missing, ignore_conflicts=True)
         for org in Organization.objects.filter(
             name_en__in=[o.name_en for o in missing]
-        ):
-            found.setdefault(org.name_en.casefold(), org)
+        ).order_by("pk"):
+            found.setdefault(organization_key(org.name_en), org)
     return found

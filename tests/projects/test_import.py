@@ -109,6 +109,30 @@ def test_it_reimports_without_duplicates(desks):
     assert Organization.objects.count() == organizations
 
 
+def test_it_finds_organisations_whatever_their_case_and_spacing(desks):
+    existing = OrganizationFactory(
+        name_en="Kenya Ports Authority", kind=Organization.Kind.FOREIGN_GOVERNMENT
+    )
+    second, third = list(GOOD), list(GOOD)
+    second[0], second[8] = "102", "EXPORT-IMPORT BANK OF  China (China Eximbank)"
+    second[10] = " kenya  PORTS authority|China Harbour Engineering Co.,Ltd."
+    third[0], third[8] = "103", "export-import bank of china (china eximbank) "
+    third[10] = "KENYA PORTS AUTHORITY|china harbour engineering co., ltd."
+    report = import_aiddata(_csv([GOOD, second, third]))
+    assert report.saved
+    assert Organization.objects.count() == 3
+    assert Organization.objects.get(name_en__iexact="kenya ports authority") == (
+        existing
+    )
+    for project in Project.objects.all():
+        assert project.organizations.count() == 3, project.aiddata_record_id
+    assert set(Organization.objects.values_list("name_en", flat=True)) == {
+        "Kenya Ports Authority",
+        "Export-Import Bank of China (China Eximbank)",
+        "China Harbour Engineering Co., Ltd.",
+    }
+
+
 def test_it_assigns_projects_to_the_desk_covering_their_region(db):
     americas = _desk("americas", Region.AMERICAS, Region.OCEANIA)
     rows = []

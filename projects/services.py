@@ -30,14 +30,18 @@ def _require_editor(user: Any, project: Project) -> None:
         raise PermissionDenied
 
 
-def _set_many(project: Project, fields: dict[str, Any]) -> None:
+def _set_many(project: Project, fields: dict[str, Any], by: Any) -> None:
     agreements = fields.pop("agreements", None)
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean(exclude=["status"])
     project.save()
     if agreements is not None:
-        project.agreements.set(agreements)
+        # The user chose among the documents they may see; links to the
+        # others are not theirs to drop.
+        visible = project.agreements.model.objects.visible_to(by)
+        hidden = project.agreements.exclude(pk__in=visible.values("pk"))
+        project.agreements.set([*agreements, *hidden])
 
 
 def project_create(*, by: Any, **fields: Any) -> Project:
@@ -54,14 +58,18 @@ def project_create(*, by: Any, **fields: Any) -> Project:
 
 
 def project_update(*, project: Project, by: Any, **fields: Any) -> Project:
-    """Change a project's facts (not its status, which moves by transitions)."""
+    """Change a project's facts (not its status, which moves by transitions).
+
+    ``agreements`` replaces the links to documents ``by`` may see; links to
+    documents hidden from them are kept.
+    """
     _require_editor(by, project)
     fields.pop("status", None)
     new_desk = fields.get("desk")
     if new_desk is not None and not can_edit_desk(by, new_desk.pk):
         raise PermissionDenied
     with transaction.atomic():
-        _set_many(project, fields)
+        _set_many(project, fields, by)
     return project
 
 

@@ -77,6 +77,21 @@ def test_it_requires_the_start_date(project, officer):
     assert _status(project) == Project.Status.PIPELINE
 
 
+def test_it_keeps_links_to_documents_the_editor_cannot_see(
+    project, officer, desk, other_desk
+):
+    from agreements.models import Agreement
+
+    own = Agreement.objects.create(title_en="Port MoU", desk=desk)
+    other_own = Agreement.objects.create(title_en="Action plan", desk=desk)
+    hidden = Agreement.objects.create(title_en="Framework", desk=other_desk)
+    project.agreements.set([own, hidden])
+    services.project_update(project=project, by=officer, agreements=[other_own])
+    assert set(project.agreements.all()) == {other_own, hidden}
+    services.project_update(project=project, by=officer, agreements=[])
+    assert list(project.agreements.all()) == [hidden]
+
+
 def test_it_refuses_a_transition_from_the_wrong_state(project, officer):
     with pytest.raises(ValidationError):
         services.project_transition(

@@ -521,3 +521,26 @@ def test_it_turns_a_lost_race_into_a_message(officer_client, project, monkeypatc
     )
     assert response.status_code == 200
     assert "Someone else changed" in response.content.decode()
+
+
+def test_it_keeps_links_to_documents_hidden_from_the_editor(
+    officer_client, project, desk, other_desk
+):
+    own = _agreement(desk, "MoU on port cooperation")
+    other_own = _agreement(desk, "Action plan on ports")
+    hidden = _agreement(other_desk, "Secret framework agreement")
+    project.agreements.set([own, hidden])
+    url = reverse("projects:edit", args=[project.pk])
+    assert "Secret framework" not in officer_client.get(url).content.decode()
+    response = officer_client.post(
+        url,
+        {
+            "name_en": project.name_en,
+            "country": "KEN",
+            "sector": "transport",
+            "desk": desk.pk,
+            "agreements": [other_own.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert set(project.agreements.all()) == {other_own, hidden}

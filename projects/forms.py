@@ -81,6 +81,15 @@ class ProjectForm(forms.ModelForm):
     def clean_currency(self) -> str:
         return (self.cleaned_data.get("currency") or "").upper()
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Actual dates record what has happened (as the transitions do).
+        for name in ("actual_start", "actual_completion"):
+            value = cleaned.get(name)
+            if value and value > timezone.localdate():
+                self.add_error(name, _("The date cannot be in the future."))
+        return cleaned
+
 
 class ProgressLogForm(forms.ModelForm):
     class Meta:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import (
@@ -81,6 +82,10 @@ def _slippage() -> ExpressionWrapper:
         - F("baseline_date"),
         output_field=DurationField(),
     )
+
+
+def _before(end: datetime.date | None, start: datetime.date | None) -> bool:
+    return end is not None and start is not None and end < start
 
 
 class ProjectQuerySet(DeskScopedQuerySet):
@@ -250,6 +255,19 @@ class Project(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if _before(self.actual_completion, self.actual_start):
+            errors["actual_completion"] = _(
+                "The completion date cannot be before the start date."
+            )
+        if _before(self.planned_completion, self.planned_start):
+            errors["planned_completion"] = _(
+                "The completion date cannot be before the start date."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def resume_target(self) -> str:
         """A suspended project resumes where it was: started or not."""

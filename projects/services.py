@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Lower, Replace
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.models import Organization
@@ -22,6 +23,8 @@ from .models import Milestone, ProgressLog, Project, ProjectOrganization
 from .permissions import can_rebaseline
 
 REASON_REQUIRED = ("suspend", "cancel")
+# Transitions that record the date something happened.
+DATED = ("start_implementation", "complete")
 REBASELINE = "rebaseline"
 
 
@@ -80,31 +83,60 @@ def project_transition(
     by: Any,
     comment: str = "",
     on: datetime.date | None = None,
+    today: datetime.date | None = None,
 ) -> TransitionLog:
     """Run a status transition, logged with who, when and why.
 
     ``suspend`` and ``cancel`` need a reason; ``start_implementation`` and
-    ``complete`` record ``on`` as the actual start or completion date.
+    ``complete`` record ``on`` as the actual start or completion date, which
+    has happened (not after ``today``) and a completion not before the start.
+    On a bad date nothing is saved.
     """
     if transition not in Project.TRANSITIONS:
         raise ValidationError(_("Unknown action."))
     comment = comment.strip()
+    today = today or timezone.localdate()
+    actual_start = project.actual_start
 
     def guard() -> dict[str, str]:
         errors = {}
         if transition in REASON_REQUIRED and not comment:
             errors["comment"] = _("Give a reason.")
-        if transition in ("start_implementation", "complete") and on is None:
-            errors["on"] = _("Give the date.")
+        if transition in DATED:
+            errors.update(_date_errors(transition, on, today, actual_start))
         return errors
 
-    if transition == "start_implementation" and on is not None:
+    before = (project.actual_start, project.actual_completion)
+    if transition == "start_implementation":
         project.actual_start = on
-    if transition == "complete" and on is not None:
+    if transition == "complete":
         project.actual_completion = on
-    return transition_run(
-        instance=project, transition=transition, by=by, comment=comment, guard=guard
-    )
+    try:
+        return transition_run(
+            instance=project, transition=transition, by=by, comment=comment, guard=guard
+        )
+    except Exception:
+        # Nothing was saved; the caller's instance says so too.
+        project.actual_start, project.actual_completion = before
+        raise
+
+
+def _date_errors(
+    transition: str,
+    on: datetime.date | None,
+    today: datetime.date,
+    actual_start: datetime.date | None,
+) -> dict[str, str]:
+    if on is None:
+        return {"on": _("Give the date.")}
+    if on > today:
+        return {"on": _("The date cannot be in the future.")}
+    if transition == "complete" and actual_start and on < actual_start:
+        return {
+            "on": _("The completion date cannot be before the start date (%(date)s).")
+            % {"date": actual_start.isoformat()}
+        }
+    return {}
 
 
 def project_add_organization(

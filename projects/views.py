@@ -73,6 +73,19 @@ project_list = ProjectListView.as_view()
 
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, pk)
+
+
+def _detail(
+    request: HttpRequest,
+    pk: int,
+    *,
+    failed: str = "",
+    transition_form: TransitionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The detail page; after a refused transition, with that transition's
+    form open, holding what was typed and why it was refused."""
     today = timezone.localdate()
     project = selectors.project_get(user=request.user, pk=pk, today=today)
     parts = selectors.project_detail_parts(project=project, user=request.user)
@@ -96,11 +109,13 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": editable,
             "can_rebaseline": can_rebaseline(request.user, project),
             "transitions": transitions,
-            "transition_form": TransitionForm(),
+            "failed_transition": failed,
+            "transition_form": transition_form,
             "log_form": ProgressLogForm() if editable else None,
             "organization_form": OrganizationRoleForm() if editable else None,
             "today": today,
         },
+        status=status,
     )
 
 
@@ -153,30 +168,35 @@ def project_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse
     if name not in Project.TRANSITIONS:
         raise Http404
     form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The action was not done: check the form."))
-        return redirect(project)
-    try:
-        services.project_transition(
-            project=project,
-            transition=name,
-            by=request.user,
-            comment=form.cleaned_data["comment"],
-            on=form.cleaned_data["on"],
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except ConcurrentTransition:
-        messages.error(
-            request,
-            _("Someone else changed this project's status first; nothing was done."),
-        )
-    else:
-        messages.success(
-            request,
-            _("Status is now “%(status)s”.") % {"status": project.get_status_display()},
-        )
-    return redirect(project)
+    if form.is_valid():
+        try:
+            services.project_transition(
+                project=project,
+                transition=name,
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+                on=form.cleaned_data["on"],
+                today=timezone.localdate(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except ConcurrentTransition:
+            messages.error(
+                request,
+                _(
+                    "Someone else changed this project's status first; "
+                    "nothing was done."
+                ),
+            )
+            return redirect(project)
+        else:
+            messages.success(
+                request,
+                _("Status is now “%(status)s”.")
+                % {"status": project.get_status_display()},
+            )
+            return redirect(project)
+    return _detail(request, pk, failed=name, transition_form=form, status=400)
 
 
 @require_POST

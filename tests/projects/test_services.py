@@ -77,6 +77,75 @@ def test_it_requires_the_start_date(project, officer):
     assert _status(project) == Project.Status.PIPELINE
 
 
+@pytest.mark.parametrize(
+    ("status", "transition"),
+    [("pipeline", "start_implementation"), ("implementation", "complete")],
+)
+def test_it_refuses_a_transition_dated_in_the_future(
+    project, officer, status, transition
+):
+    Project.objects.filter(pk=project.pk).update(status=status)
+    project.refresh_from_db()
+    with pytest.raises(ValidationError) as excinfo:
+        services.project_transition(
+            project=project,
+            transition=transition,
+            by=officer,
+            on=DAY + datetime.timedelta(1),
+            today=DAY,
+        )
+    assert excinfo.value.message_dict == {"on": ["The date cannot be in the future."]}
+    stored = Project.objects.get(pk=project.pk)
+    assert (stored.status, stored.actual_start, stored.actual_completion) == (
+        status,
+        None,
+        None,
+    )
+    assert (project.actual_start, project.actual_completion) == (None, None)
+    assert not TransitionLog.objects.exists()
+
+
+def test_it_refuses_a_completion_before_the_start(project, officer):
+    services.project_transition(
+        project=project, transition="start_implementation", by=officer, on=DAY
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        services.project_transition(
+            project=project,
+            transition="complete",
+            by=officer,
+            on=DAY - datetime.timedelta(1),
+            today=DAY,
+        )
+    assert excinfo.value.message_dict == {
+        "on": ["The completion date cannot be before the start date (2026-04-01)."]
+    }
+    assert _status(project) == Project.Status.IMPLEMENTATION
+    assert Project.objects.get(pk=project.pk).actual_completion is None
+    services.project_transition(
+        project=project, transition="complete", by=officer, on=DAY, today=DAY
+    )
+    assert _status(project) == Project.Status.COMPLETED
+
+
+def test_it_refuses_an_edit_that_ends_a_project_before_it_starts(project, officer):
+    with pytest.raises(ValidationError) as excinfo:
+        services.project_update(
+            project=project,
+            by=officer,
+            actual_start=DAY,
+            actual_completion=DAY - datetime.timedelta(1),
+            planned_start=DAY,
+            planned_completion=DAY - datetime.timedelta(1),
+        )
+    assert set(excinfo.value.message_dict) == {
+        "actual_completion",
+        "planned_completion",
+    }
+    stored = Project.objects.get(pk=project.pk)
+    assert (stored.actual_start, stored.planned_start) == (None, None)
+
+
 def test_it_keeps_links_to_documents_the_editor_cannot_see(
     project, officer, desk, other_desk
 ):

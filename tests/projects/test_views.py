@@ -544,3 +544,71 @@ def test_it_keeps_links_to_documents_hidden_from_the_editor(
     )
     assert response.status_code == 302
     assert set(project.agreements.all()) == {other_own, hidden}
+
+
+DAY_PAST = datetime.date(2026, 1, 5)
+
+
+def _dated(client, project, name, on, comment="Site handed over"):
+    return client.post(
+        reverse("projects:transition", args=[project.pk, name]),
+        {"on": on.isoformat(), "comment": comment},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+def test_it_refuses_a_transition_dated_in_the_future_and_keeps_the_form(
+    officer_client, project
+):
+    Project.objects.filter(pk=project.pk).update(status="pipeline")
+    tomorrow = timezone.localdate() + datetime.timedelta(1)
+    response = _dated(officer_client, project, "start_implementation", tomorrow)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The date cannot be in the future." in page
+    assert f'value="{tomorrow.isoformat()}"' in page
+    assert ">Site handed over</textarea>" in page
+    stored = Project.objects.get(pk=project.pk)
+    assert (stored.status, stored.actual_start) == ("pipeline", None)
+    assert not TransitionLog.objects.exists()
+
+
+def test_it_refuses_a_completion_before_the_start(officer_client, project):
+    today = timezone.localdate()
+    Project.objects.filter(pk=project.pk).update(actual_start=today)
+    response = _dated(
+        officer_client, project, "complete", today - datetime.timedelta(1)
+    )
+    assert response.status_code == 400
+    assert "The completion date cannot be before the start date" in (
+        response.content.decode()
+    )
+    assert Project.objects.get(pk=project.pk).status == "implementation"
+    assert _dated(officer_client, project, "complete", today).status_code == 302
+    assert Project.objects.get(pk=project.pk).status == "completed"
+
+
+def test_it_explains_a_transition_the_status_does_not_allow(officer_client, project):
+    response = _dated(officer_client, project, "start_implementation", DAY_PAST)
+    assert response.status_code == 400
+    assert "This action is not possible" in response.content.decode()
+
+
+def test_it_refuses_actual_dates_in_the_future_on_the_edit_form(
+    officer_client, project, desk
+):
+    tomorrow = timezone.localdate() + datetime.timedelta(1)
+    response = officer_client.post(
+        reverse("projects:edit", args=[project.pk]),
+        {
+            "name_en": project.name_en,
+            "country": "KEN",
+            "sector": "transport",
+            "desk": desk.pk,
+            "actual_start": tomorrow.isoformat(),
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "The date cannot be in the future." in response.content.decode()
+    assert Project.objects.get(pk=project.pk).actual_start is None

@@ -38,6 +38,15 @@ from workflows.permissions import desk_editor_or_leadership
 
 STALE_AFTER_DAYS = 30
 
+# What the buttons for ``Project.TRANSITIONS`` say.
+TRANSITION_LABELS = {
+    "start_implementation": _("Start implementation"),
+    "complete": _("Mark completed"),
+    "suspend": _("Suspend"),
+    "resume": _("Resume"),
+    "cancel": _("Cancel project"),
+}
+
 
 class Sector(models.TextChoices):
     """AidData's sector groups (OECD CRS), stored by a short code."""

@@ -8,7 +8,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_fsm import ConcurrentTransition
@@ -33,17 +32,15 @@ from .forms import (
     TransitionForm,
 )
 from .importer import import_aiddata
-from .models import Milestone, ProgressLog, Project, ProjectOrganization
+from .models import (
+    TRANSITION_LABELS,
+    Milestone,
+    ProgressLog,
+    Project,
+    ProjectOrganization,
+)
 from .permissions import can_import, can_rebaseline
 from .tables import EXPORT_HEADERS, ProjectTable, days, export_rows
-
-TRANSITION_LABELS = {
-    "start_implementation": gettext_lazy("Start implementation"),
-    "complete": gettext_lazy("Mark completed"),
-    "suspend": gettext_lazy("Suspend"),
-    "resume": gettext_lazy("Resume"),
-    "cancel": gettext_lazy("Cancel project"),
-}
 
 
 class ProjectListView(ExportMixin, SingleTableMixin, FilterView):

@@ -8,10 +8,17 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from tracker.history import change_values, readable_changes, related_names
 from tracker.permissions import get_for_user
 from workflows.models import TransitionLog
 
-from .models import Milestone, ProgressLog, Project, ProjectOrganization
+from .models import (
+    TRANSITION_LABELS,
+    Milestone,
+    ProgressLog,
+    Project,
+    ProjectOrganization,
+)
 
 RECENT_LOGS = 20
 
@@ -82,9 +89,10 @@ def milestone_timeline(milestones: list[Milestone]) -> dict[str, Any]:
     }
 
 
-def project_history(*, project: Project) -> list[dict[str, Any]]:
+def project_history(*, project: Project, user: Any) -> list[dict[str, Any]]:
     """Status changes, re-baselines and audited edits of milestones and logs,
-    newest first."""
+    newest first, in words: labels of states and choices, names of people."""
+    statuses = dict(Project.Status.choices)
     entries: list[dict[str, Any]] = []
     for log in TransitionLog.objects.filter(
         content_type=ContentType.objects.get_for_model(Project), object_id=project.pk
@@ -94,47 +102,57 @@ def project_history(*, project: Project) -> list[dict[str, Any]]:
                 "at": log.at,
                 "by": log.by,
                 "kind": "transition",
-                "what": log.transition,
-                "source": log.source,
-                "target": log.target,
+                "transition": log.transition,
+                "what": TRANSITION_LABELS.get(log.transition, log.transition),
+                "source": statuses.get(log.source, log.source),
+                "target": statuses.get(log.target, log.target),
                 "comment": log.comment,
             }
         )
     for model, kind in ((Milestone, "milestone"), (ProgressLog, "progress")):
-        fields = [f for f in model._meta.concrete_fields if f.name not in SKIP]
-        previous: dict[int, Any] = {}
-        history = (
-            model.history.filter(project_id=project.pk)
-            .select_related("history_user")
-            .order_by("history_date", "history_id")
-        )
-        for record in history:
-            before = previous.get(record.id)
-            changes = []
-            if before is not None:
-                changes = [
-                    (str(f.verbose_name), getattr(before, f.attname), value)
-                    for f in fields
-                    if (value := getattr(record, f.attname))
-                    != getattr(before, f.attname)
-                ]
-            previous[record.id] = record
-            entries.append(
-                {
-                    "at": record.history_date,
-                    "by": record.history_user,
-                    "kind": kind,
-                    "what": record.get_history_type_display(),
-                    "object": _label(record),
-                    "changes": changes,
-                    "comment": record.history_change_reason or "",
-                }
-            )
+        entries.extend(_audit_entries(model, kind, project, user))
     entries.sort(key=lambda entry: entry["at"], reverse=True)
     return entries
 
 
-SKIP = {"id", "project", "created_at"}
+# Always the same project, or bookkeeping.
+SKIP = ["id", "project", "created_at"]
+
+
+def _audit_entries(
+    model: Any, kind: str, project: Project, user: Any
+) -> list[dict[str, Any]]:
+    """One entry per audited version, with what changed since the one before."""
+    history = (
+        model.history.filter(project_id=project.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    previous: dict[int, Any] = {}
+    raw = []
+    for record in history:
+        before = previous.get(record.id)
+        changes = []
+        if before is not None:
+            delta = record.diff_against(before, excluded_fields=SKIP)
+            changes = [(c.field, c.old, c.new) for c in delta.changes]
+        previous[record.id] = record
+        raw.append((record, changes))
+    names = related_names(
+        model, change_values(c for _, changes in raw for c in changes), user
+    )
+    return [
+        {
+            "at": record.history_date,
+            "by": record.history_user,
+            "kind": kind,
+            "what": record.get_history_type_display(),
+            "object": _label(record),
+            "changes": readable_changes(model, changes, names),
+            "comment": record.history_change_reason or "",
+        }
+        for record, changes in raw
+    ]
 
 
 def _label(record: Any) -> str:

@@ -155,7 +155,10 @@ def project_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "projects/project_history.html",
-        {"project": project, "entries": selectors.project_history(project=project)},
+        {
+            "project": project,
+            "entries": selectors.project_history(project=project, user=request.user),
+        },
     )
 
 

@@ -1,5 +1,6 @@
 import csv
 import datetime
+import html
 import io
 
 import openpyxl
@@ -612,3 +613,41 @@ def test_it_refuses_actual_dates_in_the_future_on_the_edit_form(
     assert response.status_code == 200
     assert "The date cannot be in the future." in response.content.decode()
     assert Project.objects.get(pk=project.pk).actual_start is None
+
+
+def test_it_shows_history_in_words_not_codes(officer_client, officer, leader, project):
+    from projects import services
+
+    services.project_transition(
+        project=project, transition="suspend", by=officer, comment="Funding gap"
+    )
+    milestone = services.milestone_create(
+        project=project, by=officer, title="Berth handed over", baseline_date=DAY_PAST
+    )
+    services.milestone_update(
+        milestone=milestone,
+        by=officer,
+        title="Berth handed over",
+        forecast_date=DAY_PAST,
+        actual_date=None,
+        owner=officer,
+    )
+    services.milestone_rebaseline(
+        milestone=milestone,
+        by=leader,
+        baseline_date=datetime.date(2026, 2, 1),
+        reason="Loan signed late",
+    )
+    log = ProgressLogFactory(project=project, author=officer)
+    services.progress_log_correct(log=log, by=officer, reason="Typo", rag="amber")
+    page = officer_client.get(
+        reverse("projects:history", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Suspend: Implementation → Suspended" in page
+    assert f"Owner: — → {html.escape(str(officer))}" in page
+    assert "RAG rating: Green → Amber" in page
+    assert "Milestone re-baselined" in page
+    assert "Baseline date: 2026-01-05 → 2026-02-01" in page
+    assert "Loan signed late" in page
+    for code in ("implementation →", "→ suspended", "green →", f"→ {officer.pk}<"):
+        assert code not in page, code

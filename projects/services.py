@@ -212,7 +212,6 @@ def milestone_rebaseline(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason.")})
-    old = milestone.baseline_date
     with transaction.atomic():
         milestone.baseline_date = baseline_date
         milestone._history_user = by
@@ -225,13 +224,9 @@ def milestone_rebaseline(
             source=project.status,
             target=project.status,
             by=by,
-            comment=_("“%(title)s”: baseline %(old)s → %(new)s. Reason: %(reason)s")
-            % {
-                "title": milestone.title,
-                "old": old.isoformat(),
-                "new": baseline_date.isoformat(),
-                "reason": reason,
-            },
+            # The reason alone: the history shows the change from the
+            # milestone's own record, in the reader's language.
+            comment=reason,
         )
     return milestone
 

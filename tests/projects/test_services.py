@@ -225,8 +225,8 @@ def test_it_lets_only_leadership_rebaseline_with_a_reason(
     log = TransitionLog.objects.for_object(project).get()
     assert log.transition == "rebaseline"
     assert log.by == leader
-    assert "Steering committee agreed a new schedule" in log.comment
-    assert "2026-04-01" in log.comment
+    # The reason as given, in no one's translation; the history shows the rest.
+    assert log.comment == "Steering committee agreed a new schedule"
     latest = milestone.audit.first()
     assert latest.history_change_reason == "Steering committee agreed a new schedule"
     assert latest.history_user == leader

@@ -24,14 +24,15 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Concat, ExtractYear, TruncDate
+from django.db.models.lookups import LessThan
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from agreements.events.selectors import events_upcoming
 from agreements.models import Agreement, AgreementParty
-from projects.models import Milestone, ProgressLog, Project, Rag
+from projects.models import STALE_AFTER_DAYS, Milestone, ProgressLog, Project, Rag
 from workflows.models import TransitionLog
 
 from .models import Country, Desk, Region
@@ -119,10 +120,31 @@ def _scope(user: Any, desk: Desk | None, lookup: str) -> Q:
     return scope
 
 
-def _slippage_bucket() -> Subquery:
+def _latest_report(stale_before: datetime.date) -> Subquery:
+    """A project's latest report as its RAG, followed by "/stale" when it was
+    made before ``stale_before``: ``with_health``'s ``latest_rag`` and
+    ``is_stale`` from one read of the report index (they take two)."""
+    return Subquery(
+        ProgressLog.objects.filter(project=OuterRef("pk"))
+        .order_by("-reported_on", "-id")
+        .annotate(
+            label=Concat(
+                "rag",
+                Case(
+                    When(reported_on__lt=stale_before, then=Value("/stale")),
+                    default=Value(""),
+                ),
+                output_field=CharField(),
+            )
+        )
+        .values("label")[:1]
+    )
+
+
+def _worst_slippage_bucket() -> Subquery:
     """The bucket of a project's worst milestone slippage (``with_health``'s
-    ``worst_slippage``), worked out inside one subquery so that the database
-    reads the project's milestones once."""
+    ``worst_slippage``), worked out inside the subquery that reads the
+    project's milestones, so that they are read once."""
     worst = (
         Milestone.objects.filter(project=OuterRef("pk"))
         .with_slippage()
@@ -137,7 +159,6 @@ def _slippage_bucket() -> Subquery:
                     if high is not None
                 ),
                 default=Value(SLIPPAGE_BUCKETS[-1][0]),
-                output_field=CharField(),
             )
         )
         .values("bucket")
@@ -147,28 +168,48 @@ def _slippage_bucket() -> Subquery:
 
 def _project_health(projects, *, today: datetime.date) -> dict[str, Any]:
     """Active projects by health and by worst slippage, and those with an
-    overdue milestone, from one grouped query: each project's latest report
-    and its milestones are read once, however many figures use them."""
-    rows = (
-        projects.active()
-        .with_health(today)
-        .annotate(slippage_bucket=_slippage_bucket())
-        .order_by()
-        .values_list(
-            "latest_rag", "is_stale", "has_overdue_milestone", "slippage_bucket"
+    overdue milestone, as the project list's filters define them.
+
+    One small query each, grouped, with one read of an index per project:
+    together they cost less than one query that reads each project's
+    reports and milestones several times, and each stays below the cost at
+    which PostgreSQL compiles a query to machine code (slower here)."""
+    stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+    active = projects.active()
+    health = dict.fromkeys((*Rag.values, "none", "stale", "slipping"), 0)
+    reports = (
+        active.annotate(
+            report=_latest_report(stale_before),
+            created_before=LessThan(TruncDate("created_at"), stale_before),
         )
+        .order_by()
+        .values_list("report", "created_before")
         .annotate(n=Count("id"))
     )
-    health = dict.fromkeys((*Rag.values, "none", "stale", "slipping"), 0)
-    slippage = dict.fromkeys((key for key, _low, _high in SLIPPAGE_BUCKETS), 0)
-    overdue = 0
-    for rag, stale, has_overdue, bucket, n in rows:
-        health[rag or "none"] += n
+    for report, created_before, n in reports:
+        if report is None:
+            # Never reported on: stale once the project is as old as the limit.
+            health["none"] += n
+            stale = created_before
+        else:
+            rag, _sep, stale = report.partition("/")
+            health[rag] += n
         health["stale"] += n if stale else 0
-        overdue += n if has_overdue else 0
-        if bucket is not None:
-            slippage[bucket] += n
-            health["slipping"] += n if bucket != "on_time" else 0
+    slippage = dict.fromkeys((key for key, _low, _high in SLIPPAGE_BUCKETS), 0)
+    buckets = (
+        active.annotate(bucket=_worst_slippage_bucket())
+        .order_by()
+        .values_list("bucket")
+        .annotate(n=Count("id"))
+    )
+    # Projects without milestones have no bucket.
+    slippage.update((bucket, n) for bucket, n in buckets if bucket is not None)
+    health["slipping"] = sum(n for key, n in slippage.items() if key != "on_time")
+    overdue = (
+        Milestone.objects.overdue(today)
+        .filter(project__in=active)
+        .aggregate(n=Count("project", distinct=True))["n"]
+    )
     return {"health": health, "slippage": slippage, "overdue_projects": overdue}
 
 
@@ -227,7 +268,13 @@ def dashboard_get(
         signed_this_year=dict(signed_per_year).get(today.year, 0),
         signed_per_year=signed_per_year,
         signed_by_region=dict(by_region),
-        by_country=_by_country(parties.exclude(agreement__state=S.WITHDRAWN)),
+        # Leaving out the few withdrawn documents, rather than joining every
+        # document to check its state, halves the time.
+        by_country=_by_country(
+            parties.exclude(
+                agreement__in=Agreement.objects.filter(state=S.WITHDRAWN).values("pk")
+            )
+        ),
         projects_by_status=dict(
             projects.order_by().values_list("status").annotate(n=Count("id"))
         ),
@@ -250,7 +297,7 @@ def dashboard_get(
                 actual_date__lte=today,
             )
             .select_related("project")
-            .order_by("-actual_date")[:10]
+            .order_by("-actual_date", "-id")[:10]
         ),
         milestones_missed=list(
             Milestone.objects.filter(

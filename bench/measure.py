@@ -7,6 +7,7 @@ own, one after the other, so a noisy machine slows all three alike.
 
 from __future__ import annotations
 
+import gc
 import re
 import statistics
 import time
@@ -45,10 +46,40 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
+class FullCollections:
+    """Pauses of CPython's full (generation 2) garbage collection while in use.
+
+    One fires every few dozen requests and scans every live object of the
+    process, tens of milliseconds, inside whichever request is running: that
+    request, not the page, makes its row's 95th percentile.
+    """
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append((time.perf_counter() - self._started) * 1000)
+
+    def __enter__(self) -> FullCollections:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)
+
+
 @dataclass
 class Timing:
     samples: list[float] = field(default_factory=list)
     queries: int | None = None
+    # Full garbage collections that ran inside the timed requests (ms each).
+    collections: list[float] = field(default_factory=list)
 
     def add(self, seconds: float) -> None:
         self.samples.append(seconds * 1000)
@@ -67,6 +98,7 @@ class Timing:
             "p95_ms": _round(self.p95),
             "queries": self.queries,
             "runs": len(self.samples),
+            "full_gc_ms": [round(ms, 1) for ms in self.collections],
         }
 
 
@@ -217,13 +249,14 @@ def measure_pages(
             case.admin.queries = len(captured)
         log(f"  warmed up: {case.group} / {case.name} ({case.ours.queries} queries)")
     # Interleaved: every repetition times every case, ours then admin then floor.
-    for run in range(runs):
-        for case in cases:
-            case.ours.add(_timed(ours, case.url(run)))
-            if case.admin_urls and run < (case.admin_runs or runs):
-                case.admin.add(_timed(admin, case.admin_url(run)))
-            if case.main_sql:
-                case.floor.add(_raw(case.main_sql))
+    with FullCollections() as collections:
+        for run in range(runs):
+            for case in cases:
+                _time(case.ours, ours, case.url(run), collections)
+                if case.admin_urls and run < (case.admin_runs or runs):
+                    _time(case.admin, admin, case.admin_url(run), collections)
+                if case.main_sql:
+                    case.floor.add(_raw(case.main_sql))
     for case in cases:
         case.floor.queries = 1 if case.main_sql else None
 
@@ -239,6 +272,14 @@ def _timed(client: Client, url: str) -> float:
     started = time.perf_counter()
     _get(client, url)
     return time.perf_counter() - started
+
+
+def _time(
+    timing: Timing, client: Client, url: str, collections: FullCollections
+) -> None:
+    before = len(collections.pauses)
+    timing.add(_timed(client, url))
+    timing.collections += collections.pauses[before:]
 
 
 def _raw(sql: str) -> float:

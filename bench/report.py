@@ -14,7 +14,7 @@ import django
 from django.conf import settings
 from django.db import connection
 
-from .measure import JobCase, PageCase
+from .measure import JobCase, PageCase, Timing
 
 TABLES = (
     "agreements_agreement",
@@ -77,6 +77,16 @@ def _n(value: int | None) -> str:
     return "-" if value is None else str(value)
 
 
+def _collections(case: PageCase) -> str:
+    def pauses(timing: Timing) -> str:
+        return ", ".join(f"{ms:.0f}" for ms in timing.collections) or "none"
+
+    return (
+        f"full garbage collections in timed requests (ms): ours {pauses(case.ours)}; "
+        f"admin {pauses(case.admin)}"
+    )
+
+
 def table(pages: list[PageCase], jobs: list[JobCase]) -> str:
     head = (
         "row",
@@ -137,6 +147,11 @@ def table(pages: list[PageCase], jobs: list[JobCase]) -> str:
         if number == 0:
             lines.append("  ".join("-" * w for w in widths))
     notes = [f"  {case.title}: {case.admin_note}" for case in pages if case.admin_note]
+    notes += [
+        f"  {case.title}: {_collections(case)}"
+        for case in pages
+        if case.ours.collections or case.admin.collections
+    ]
     notes += [f"  {job.title}: {job.detail}" for job in jobs if job.detail]
     return "\n".join(lines + (["", "Notes:", *notes] if notes else []))
 

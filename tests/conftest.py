@@ -102,9 +102,13 @@ def viewer(db):
 
 @pytest.fixture
 def administrator(db):
-    return UserFactory(
-        username="admin", role="administrator", is_staff=True, is_superuser=True
-    )
+    """The administrator role as deployed: staff, not a superuser."""
+    return UserFactory(username="admin", role="administrator", is_staff=True)
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
 def _client_for(user) -> Client:
@@ -141,6 +145,11 @@ def viewer_client(viewer):
 @pytest.fixture
 def admin_client_(administrator):
     return _client_for(administrator)
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    return _client_for(superuser)
 
 
 @pytest.fixture

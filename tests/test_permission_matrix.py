@@ -294,16 +294,37 @@ def test_every_persona_gets_the_expected_answer_from_every_url(world, clients):
 
 
 @pytest.mark.django_db
-def test_the_admin_is_for_administrators_only(clients):
+def test_the_admin_is_for_administrators_only(clients, superuser):
+    """Administrators manage users, desks, reference data and reminder
+    settings; the records themselves change only through the app, except for
+    a superuser."""
     from django.contrib import admin
 
-    urls = [reverse("admin:index")] + [
-        reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist")
+    clients["superuser"] = Client()
+    clients["superuser"].force_login(superuser)
+    managed = {"tracker", "workflows"}
+    urls = {
+        reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist"): (
+            m._meta.app_label in managed
+        )
         for m in admin.site._registry
-    ]
-    for url in urls:
-        assert clients["administrator"].get(url).status_code == 200, url
+        if m._meta.app_label not in {"auth", "axes"}
+    }
+    assert clients["administrator"].get(reverse("admin:index")).status_code == 200
+    for url, administered in urls.items():
+        assert clients["superuser"].get(url).status_code == 200, url
+        expected = 200 if administered else 403
+        assert clients["administrator"].get(url).status_code == expected, url
         for persona in ("anonymous", "officer", "chief", "leader", "viewer"):
             response = clients[persona].get(url)
             assert response.status_code == 302, (url, persona)
             assert "login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_an_administrator_cannot_make_themselves_a_superuser(clients, administrator):
+    url = reverse("admin:tracker_user_change", args=[administrator.pk])
+    page = clients["administrator"].get(url)
+    assert page.status_code == 200
+    assert 'name="is_superuser"' not in page.content.decode()
+    assert 'name="user_permissions"' not in page.content.decode()

@@ -14,6 +14,14 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "first_name", "last_name", "is_active")
     list_filter = ("is_active", "is_staff", "groups")
 
+    def get_readonly_fields(self, request, obj=None):
+        """Only a superuser grants superuser status or single permissions;
+        administrators give people roles (groups) and desks."""
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return (*fields, "is_superuser", "user_permissions")
+
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):

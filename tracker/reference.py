@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pycountry
+from django.apps import apps
 
 REGIONS_FILE = Path(__file__).resolve().parent / "data" / "country-regions.json"
 
@@ -49,9 +50,50 @@ def load_countries(country_model) -> int:
     return len(rows)
 
 
+# What the administrator role manages in the Django admin (DESIGN.md: users,
+# desks, reference data, reminder settings): every model of the reference data
+# app, the reminder rules and mutes, and a read-only view of what was sent.
+ADMINISTRATOR_MANAGES = {"tracker": None, "workflows": {"reminderrule", "mute"}}
+ADMINISTRATOR_VIEWS = {
+    "workflows": {"reminder", "digest", "notice", "transitionlog"},
+}
+
+
+def administrator_permissions():
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    wanted = Q(pk__in=[])
+    for app_label, models in ADMINISTRATOR_MANAGES.items():
+        scope = Q(content_type__app_label=app_label)
+        if models is not None:
+            scope &= Q(content_type__model__in=models)
+        wanted |= scope
+    for app_label, models in ADMINISTRATOR_VIEWS.items():
+        wanted |= Q(
+            content_type__app_label=app_label,
+            content_type__model__in=models,
+            codename__startswith="view_",
+        )
+    return Permission.objects.filter(wanted)
+
+
+def grant_role_permissions(**kwargs) -> None:
+    """Give the administrator group its admin permissions. Runs after every
+    migrate (the permissions exist only once each app has migrated)."""
+    from django.contrib.auth.models import Group
+
+    from .models import Role
+
+    group, _created = Group.objects.get_or_create(name=Role.ADMINISTRATOR)
+    group.permissions.add(*administrator_permissions())
+
+
 def ensure_reference_data() -> None:
-    """Countries and role groups, as the data migrations load them. Tests that
-    flush the database (transactional ones) call this to get them back."""
+    """Countries, role groups and their permissions, as migrate leaves them.
+    Tests that flush the database (transactional ones) call this to get them
+    back."""
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group
 
     from .models import Country, Role
@@ -60,3 +102,6 @@ def ensure_reference_data() -> None:
         load_countries(Country)
     for name in Role.values:
         Group.objects.get_or_create(name=name)
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    grant_role_permissions()

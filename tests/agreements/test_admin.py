@@ -22,26 +22,26 @@ def _documents(desk, count):
         )
 
 
-def test_it_shows_the_columns_of_the_document_list(admin_client_, desk):
+def test_it_shows_the_columns_of_the_document_list(superuser_client, desk):
     _documents(desk, 1)
-    body = admin_client_.get(URL).content.decode()
+    body = superuser_client.get(URL).content.decode()
     for shown in ("Kenya; Ethiopia", "Lin Wei", "Belt and Road Forum"):
         assert shown in body
 
 
-def test_it_filters_by_counterpart_country(admin_client_, desk):
+def test_it_filters_by_counterpart_country(superuser_client, desk):
     AgreementFactory(desk=desk, title_en="With Kenya", parties=["KEN"])
     AgreementFactory(desk=desk, title_en="With Peru", parties=["PER"])
-    response = admin_client_.get(URL, {"parties__country__code__exact": "PER"})
+    response = superuser_client.get(URL, {"parties__country__code__exact": "PER"})
     assert [a.title_en for a in response.context["cl"].result_list] == ["With Peru"]
 
 
-def test_it_runs_the_same_queries_for_few_or_many_rows(admin_client_, desk):
+def test_it_runs_the_same_queries_for_few_or_many_rows(superuser_client, desk):
     _documents(desk, 2)
-    admin_client_.get(URL)
+    superuser_client.get(URL)
     with CaptureQueriesContext(connection) as few:
-        admin_client_.get(URL)
+        superuser_client.get(URL)
     _documents(desk, 10)
     with CaptureQueriesContext(connection) as many:
-        admin_client_.get(URL)
+        superuser_client.get(URL)
     assert len(many) == len(few)

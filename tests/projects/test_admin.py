@@ -25,28 +25,28 @@ def _project(desk, name, *, late_by):
     return project
 
 
-def test_it_shows_health_and_slippage_like_the_project_list(admin_client_, desk):
+def test_it_shows_health_and_slippage_like_the_project_list(superuser_client, desk):
     _project(desk, "Lamu Port", late_by=45)
-    body = admin_client_.get(URL).content.decode()
+    body = superuser_client.get(URL).content.decode()
     assert "Amber" in body and ">45<" in body
 
 
-def test_it_sorts_by_worst_slippage(admin_client_, desk):
+def test_it_sorts_by_worst_slippage(superuser_client, desk):
     _project(desk, "Zambezi", late_by=90)
     _project(desk, "Aswan", late_by=0)
-    response = admin_client_.get(URL, {"o": "-7"})
+    response = superuser_client.get(URL, {"o": "-7"})
     names = [p.name_en for p in response.context["cl"].result_list]
     assert names == ["Zambezi", "Aswan"]
 
 
-def test_it_runs_the_same_queries_for_few_or_many_rows(admin_client_, desk):
+def test_it_runs_the_same_queries_for_few_or_many_rows(superuser_client, desk):
     for n in range(2):
         _project(desk, f"Project {n}", late_by=n)
-    admin_client_.get(URL)
+    superuser_client.get(URL)
     with CaptureQueriesContext(connection) as few:
-        admin_client_.get(URL)
+        superuser_client.get(URL)
     for n in range(10):
         _project(desk, f"More {n}", late_by=n)
     with CaptureQueriesContext(connection) as many:
-        admin_client_.get(URL)
+        superuser_client.get(URL)
     assert len(many) == len(few)

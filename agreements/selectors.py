@@ -12,6 +12,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tracker.history import (
+    EMPTY,
+    change_values,
+    readable_changes,
+    related_names,
+    show,
+)
 from tracker.permissions import can_edit, sees_all_desks, user_desk_ids
 from workflows.models import TransitionLog
 from workflows.services import transitions_for_user
@@ -145,14 +152,14 @@ def _history_entries(
         changes = [(change.field, change.old, change.new) for change in delta.changes]
         if changes:
             raw.append((newer, changes))
-    names = _related_names(Agreement, _values(raw), user)
+    names = related_names(Agreement, _values(raw), user)
     return [
         TimelineEntry(
             at=newer.history_date,
             kind="edit",
             by=newer.history_user,
             title=newer.history_change_reason or "",
-            changes=_shown(Agreement, changes, names),
+            changes=readable_changes(Agreement, changes, names),
         )
         for newer, changes in raw
     ]
@@ -193,7 +200,7 @@ def _party_entries(agreement: Agreement, user: Any, limit: int) -> list[Timeline
         for record, _changes in raw
         for name in PARTY_NAMED_BY
     ]
-    names = _related_names(AgreementParty, [*_values(raw), *named], user)
+    names = related_names(AgreementParty, [*_values(raw), *named], user)
     return [
         TimelineEntry(
             at=record.history_date,
@@ -201,7 +208,7 @@ def _party_entries(agreement: Agreement, user: Any, limit: int) -> list[Timeline
             by=record.history_user,
             title=PARTY_TITLES[record.history_type]
             % {"party": _party_name(record, names)},
-            changes=_shown(AgreementParty, changes, names),
+            changes=readable_changes(AgreementParty, changes, names),
         )
         for record, changes in raw
     ]
@@ -213,8 +220,8 @@ def _party_name(record: Any, names: dict[tuple[Any, Any], str]) -> str:
     for name in PARTY_NAMED_BY:
         value = getattr(record, _attname(AgreementParty, name))
         if value is not None:
-            return _show(AgreementParty, name, value, names)
-    return "—"
+            return show(AgreementParty, name, value, names)
+    return EMPTY
 
 
 def _attname(model: Any, name: str) -> str:
@@ -223,62 +230,7 @@ def _attname(model: Any, name: str) -> str:
 
 def _values(raw: list[tuple[Any, list[tuple[str, Any, Any]]]]) -> list[tuple[str, Any]]:
     """(field, value) of every old and new value in ``raw``'s changes."""
-    return [
-        (name, value)
-        for _record, changes in raw
-        for name, old, new in changes
-        for value in (old, new)
-    ]
-
-
-def _related_names(
-    model: Any, values: list[tuple[str, Any]], user: Any
-) -> dict[tuple[Any, Any], str]:
-    """Names of the records that ``values`` (field of ``model``, value) point
-    at, one query per related model however long the history; desk records
-    only when the user may see them."""
-    wanted: dict[Any, set[Any]] = {}
-    for name, value in values:
-        model_field = model._meta.get_field(name)
-        if model_field.is_relation and value is not None:
-            wanted.setdefault(model_field.related_model, set()).add(value)
-    names = {}
-    for related, ids in wanted.items():
-        queryset = related._default_manager.all()
-        if hasattr(queryset, "visible_to"):
-            queryset = queryset.visible_to(user)
-        for pk, obj in queryset.in_bulk(list(ids)).items():
-            names[(related, pk)] = str(obj)
-    return names
-
-
-def _shown(
-    model: Any,
-    changes: list[tuple[str, Any, Any]],
-    names: dict[tuple[Any, Any], str],
-) -> list[tuple[str, str, str]]:
-    """(field label, old, new) for people to read."""
-    return [
-        (
-            str(model._meta.get_field(name).verbose_name),
-            _show(model, name, old, names),
-            _show(model, name, new, names),
-        )
-        for name, old, new in changes
-    ]
-
-
-def _show(model: Any, name: str, value: Any, names: dict[tuple[Any, Any], str]) -> str:
-    if value in (None, ""):
-        return "—"
-    model_field = model._meta.get_field(name)
-    if model_field.is_relation:
-        return names.get((model_field.related_model, value), str(value))
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
-    return str(value)
+    return [pair for _record, changes in raw for pair in change_values(changes)]
 
 
 @dataclass

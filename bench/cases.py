@@ -15,7 +15,7 @@ from django.urls import reverse
 from agreements.models import Agreement, AgreementParty
 from projects.importer import import_aiddata
 from projects.models import Project
-from tracker.models import Country, Desk
+from tracker.models import Country, DeskRegion
 from workflows.reminders import reminders_run
 
 from .aiddata import aiddata_csv
@@ -185,7 +185,7 @@ def _reminder_run(day: datetime.date):
 def importable() -> Callable[[dict[str, str]], bool]:
     """Sample rows the importer takes as they are: a recipient country whose
     region a desk covers (regional projects name none)."""
-    covered = set(Desk.objects.exclude(region="").values_list("region", flat=True))
+    covered = set(DeskRegion.objects.values_list("region", flat=True))
     regions = dict(Country.objects.values_list("code", "region"))
     return lambda row: regions.get(row.get("Recipient ISO-3", "")) in covered
 

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 
 from agreements.services import system_user
 from tracker.demo import DEMO_PASSWORD, seed_reference
-from tracker.models import Country, Desk, Organization, Region, Role, User
+from tracker.models import Country, Desk, DeskRegion, Organization, Role, User
 
 from . import text
 
@@ -48,12 +48,7 @@ def ensure_reference(*, officers_per_desk: int, rng: random.Random) -> Reference
     desks = {code: desk.pk for code, desk in context["desks"].items()}
     _ensure_officers(context["desks"], officers_per_desk)
 
-    desk_for_region: dict[str, int] = {}
-    for desk in Desk.objects.exclude(region="").order_by("code"):
-        desk_for_region.setdefault(desk.region, desk.pk)
-    if Region.OCEANIA not in desk_for_region and Region.AMERICAS in desk_for_region:
-        # The Americas desk covers Oceania too.
-        desk_for_region[Region.OCEANIA] = desk_for_region[Region.AMERICAS]
+    desk_for_region = dict(DeskRegion.objects.values_list("region", "desk_id"))
     multilateral = desks.get("multilateral") or min(desks.values())
 
     officers: dict[int, list[int]] = {pk: [] for pk in desks.values()}

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage
 from django.db import transaction
 from django.http import (
     FileResponse,
@@ -22,9 +21,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_fsm import ConcurrentTransition
 from django_tables2 import SingleTableMixin
-from django_tables2.paginators import LazyPaginator
 
 from tracker.exports import ExportMixin
+from tracker.paginators import ListPaginator
 from tracker.permissions import can_create, can_view, get_for_user
 
 from . import selectors, services
@@ -54,25 +53,6 @@ EDIT_CONFLICT_MESSAGE = gettext_lazy(
     "was saved. What you typed is still below: open the edit page again to see "
     "their changes, then make yours."
 )
-
-
-class ListPaginator(LazyPaginator):
-    """LazyPaginator for query strings anyone can type: the page size stays
-    within ``max_per_page`` and page numbers within what a database offset
-    holds (a larger one shows the first page)."""
-
-    max_per_page = 100
-    max_page = 1_000_000
-
-    def __init__(self, object_list: Any, per_page: int, **kwargs: Any) -> None:
-        per_page = min(max(int(per_page), 1), self.max_per_page)
-        super().__init__(object_list, per_page, **kwargs)
-
-    def validate_number(self, number: Any) -> int:
-        number = super().validate_number(number)
-        if number > self.max_page:
-            raise EmptyPage(_("That page contains no results"))
-        return number
 
 
 def _data(request: HttpRequest) -> Any:

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_fsm import ConcurrentTransition
 from django_tables2 import SingleTableMixin
-from django_tables2.paginators import LazyPaginator
 
 from tracker.exports import ExportMixin
+from tracker.paginators import ListPaginator
 from tracker.permissions import can_create, can_edit
 from workflows.services import transitions_for_user
 
@@ -47,7 +47,7 @@ class ProjectListView(ExportMixin, SingleTableMixin, FilterView):
     table_class = ProjectTable
     filterset_class = ProjectFilter
     template_name = "projects/project_list.html"
-    table_pagination = {"paginator_class": LazyPaginator, "per_page": 50}
+    table_pagination = {"paginator_class": ListPaginator, "per_page": 50}
     export_headers = EXPORT_HEADERS
     export_filename = "projects"
 

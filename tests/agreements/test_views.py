@@ -640,7 +640,7 @@ def test_extreme_dates_pages_and_page_sizes_still_list(officer_client, desk, par
 
 
 def test_the_page_size_cannot_be_raised_past_the_limit(officer_client, desk):
-    from agreements.views import ListPaginator
+    from tracker.paginators import ListPaginator
 
     response = officer_client.get(reverse("agreements:list"), {"per_page": "5000"})
     assert response.context["table"].paginator.per_page == ListPaginator.max_per_page

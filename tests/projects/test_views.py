@@ -651,3 +651,19 @@ def test_it_shows_history_in_words_not_codes(officer_client, officer, leader, pr
     assert "Loan signed late" in page
     for code in ("implementation →", "→ suspended", "green →", f"→ {officer.pk}<"):
         assert code not in page, code
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "99999999999999999999999"},
+        {"per_page": "99999999999999999999999"},
+        {"per_page": "0"},
+    ],
+)
+def test_odd_page_numbers_and_sizes_still_list(officer_client, desk, params):
+    ProjectFactory(desk=desk, name_en="Ports")
+    response = officer_client.get(reverse("projects:list"), params)
+    assert response.status_code == 200
+    rows = [row.record.name_en for row in response.context["table"].page.object_list]
+    assert rows == ["Ports"]

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -68,7 +70,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _event(request, pk))
 
 
-def _detail_page(request: HttpRequest, event: Event, *, status: int = 200):
+def _detail_page(
+    request: HttpRequest, event: Event, *, status: int = 200
+) -> HttpResponse:
     board = selectors.event_readiness(
         event=event, user=request.user, today=timezone.localdate()
     )
@@ -153,7 +157,7 @@ def event_deliverable_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("events:detail", pk=pk)
 
 
-def _lost_race(request: HttpRequest, event: Event, record) -> HttpResponse:
+def _lost_race(request: HttpRequest, event: Event, record: Any) -> HttpResponse:
     """Another user moved the record on while this one was being linked:
     nothing was saved; say so on the page as it now is."""
     messages.error(

@@ -50,6 +50,9 @@ class AgreementFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(
         label=_("State"),
         choices=Agreement.State.choices,
+        # A column of the document itself cannot repeat rows; DISTINCT would
+        # sort every matching document before the page is cut.
+        distinct=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Agreement.Kind.choices)

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import django_tables2 as tables
+from django.db.models import F, QuerySet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +84,15 @@ class AgreementTable(tables.Table):
         order_by = ("-target_signing_date",)
         empty_text = _("No documents match.")
         template_name = "_table.html"
+
+    def order_target_signing_date(
+        self, queryset: QuerySet, is_descending: bool
+    ) -> tuple[QuerySet, bool]:
+        """Undated documents last in both directions, on every database."""
+        date = F("target_signing_date")
+        if is_descending:
+            return queryset.order_by(date.desc(nulls_last=True), "-id"), True
+        return queryset.order_by(date.asc(nulls_last=True), "id"), True
 
     def render_title_en(self, record: Agreement) -> str:
         return record.localized("title")

@@ -851,3 +851,34 @@ def test_party_changes_are_in_the_timeline_with_who_and_readable_values(
     assert entries[f"Party removed: {ethiopia}"].by.username == "officer"
     body = page.content.decode()
     assert f"Party removed: {ethiopia}" in body and "Ministry of Transport" in body
+
+
+@pytest.mark.parametrize("sort", ["", "target_signing_date", "-target_signing_date"])
+def test_undated_documents_come_last_in_either_order(officer_client, desk, sort):
+    day = datetime.date(2027, 3, 1)
+    AgreementFactory(desk=desk, title_en="Undated", target_signing_date=None)
+    AgreementFactory(desk=desk, title_en="Early", target_signing_date=day)
+    AgreementFactory(
+        desk=desk,
+        title_en="Late",
+        target_signing_date=day + datetime.timedelta(days=30),
+    )
+    params = {"sort": sort} if sort else {}
+    response = officer_client.get(reverse("agreements:list"), params)
+    rows = [row.record.title_en for row in response.context["table"].page.object_list]
+    dated = ["Early", "Late"] if sort == "target_signing_date" else ["Late", "Early"]
+    assert rows == [*dated, "Undated"]
+
+
+def test_filtering_by_states_reads_no_distinct_rows(officer_client, desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    AgreementFactory(desk=desk, state="negotiating")
+    with CaptureQueriesContext(connection) as queries:
+        officer_client.get(
+            reverse("agreements:list"), {"state": ["negotiating", "agreed"]}
+        )
+    lists = [q["sql"] for q in queries if 'FROM "agreements_agreement"' in q["sql"]]
+    assert lists
+    assert not any("DISTINCT" in sql for sql in lists)

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_fsm import ConcurrentTransition
-from django_tables2 import LazyPaginator, SingleTableMixin
+from django_tables2 import SingleTableMixin
 
 from agreements.models import Agreement, Event
+from tracker.paginators import ListPaginator
 from tracker.permissions import can_create, can_edit, get_for_user
 
 from . import selectors, services
@@ -24,7 +25,7 @@ class EventListView(SingleTableMixin, FilterView):
     table_class = EventTable
     filterset_class = EventFilter
     template_name = "agreements/event_list.html"
-    paginator_class = LazyPaginator
+    paginator_class = ListPaginator
     table_pagination = {"per_page": 50}
 
     def get_queryset(self):

@@ -247,3 +247,13 @@ def test_it_turns_a_lost_race_into_a_message(event, officer_client, monkeypatch,
     assert "Readiness board" in response.content.decode()
     document.refresh_from_db()
     assert (document.state, document.target_event_id) == (S.AGREED, linked)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"page": "99999999999999999999999"}, {"per_page": "99999999999999999999999"}],
+)
+def test_odd_page_numbers_and_sizes_still_list_events(event, officer_client, params):
+    response = officer_client.get(reverse("events:list"), params)
+    assert response.status_code == 200
+    assert [row.record for row in response.context["table"].page.object_list] == [event]

@@ -218,3 +218,22 @@ def test_it_links_to_every_upcoming_event_beyond_the_table(leader_client, desk):
     assert "All 9 events in the next 90 days" in body
     starts_by = (today + datetime.timedelta(days=90)).isoformat()
     assert f"/events/?when=upcoming&amp;starts_by={starts_by}" in body
+
+
+def test_a_rebaseline_in_the_weeks_changes_says_what_happened(
+    leader, leader_client, desk
+):
+    from projects.services import milestone_rebaseline
+    from tests.factories import MilestoneFactory, ProjectFactory
+
+    milestone = MilestoneFactory(project=ProjectFactory(desk=desk))
+    milestone_rebaseline(
+        milestone=milestone,
+        by=leader,
+        baseline_date=milestone.baseline_date + datetime.timedelta(days=30),
+        reason="Rains",
+    )
+    body = leader_client.get(
+        reverse("tracker:home"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Milestone re-baselined: Rains" in body

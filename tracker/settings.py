@@ -142,6 +142,9 @@ DATABASES = {
     "default": _read("db_url", "DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Short queries over indexes: compiling them (JIT) costs more than it saves.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Waiting beats failing when the web process and a worker write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

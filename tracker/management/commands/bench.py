@@ -4,6 +4,7 @@ Run on PostgreSQL with production settings after ``seed_scale``: ``make bench``.
 """
 
 import datetime
+import gc
 import logging
 from pathlib import Path
 
@@ -65,6 +66,8 @@ class Command(BaseCommand):
             administrator = users.get(username=options["admin_username"])
         except get_user_model().DoesNotExist as exc:
             raise CommandError(f"{exc} Run seed_scale (or seed_demo) first.") from None
+        # As tracker/wsgi.py does in production once the app has loaded.
+        gc.freeze()
         ours, admin = Client(HTTP_HOST="localhost"), Client(HTTP_HOST="localhost")
         ours.force_login(reader)
         admin.force_login(administrator)

@@ -41,8 +41,8 @@ format:
 
 # Needs GNU gettext (msgfmt, xgettext); the compiled catalogues are committed.
 messages:
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=static --ignore=staticfiles
-	$(PY) manage.py makemessages -d djangojs -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=static/vendor --ignore=staticfiles
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=static --ignore=staticfiles
+	$(PY) manage.py makemessages -d djangojs -l zh_Hans --no-obsolete --ignore=.venv --ignore=static/vendor --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
 
 lock:

@@ -19,5 +19,10 @@ def test_every_order_ends_with_the_id_so_pages_do_not_overlap(name, sign):
 
 
 def test_the_default_order_is_by_target_date_then_id():
+    from django.db.models import F
+
     table = AgreementTable(Agreement.objects.all())
-    assert table.data.data.query.order_by == ("-target_signing_date", "-id")
+    assert table.data.data.query.order_by == (
+        F("target_signing_date").desc(nulls_last=True),
+        "-id",
+    )

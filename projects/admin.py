@@ -1,12 +1,14 @@
 import datetime
 
 from django.contrib import admin
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Milestone, ProgressLog, Project, ProjectOrganization, Rag
-from .tables import ProjectTable, days
+from .services import project_slippage_refresh
+from .tables import ProjectTable
 
 
 class ProjectOrganizationInline(admin.TabularInline):
@@ -40,9 +42,11 @@ class ProjectAdmin(admin.ModelAdmin):
     def latest_rag(self, obj: Project) -> str:
         return Rag(obj.latest_rag).label if obj.latest_rag else ""
 
-    @admin.display(description=_("Worst slippage (days)"), ordering="worst_slippage")
+    @admin.display(
+        description=_("Worst slippage (days)"), ordering="worst_slippage_days"
+    )
     def worst_slippage(self, obj: Project) -> int | None:
-        return days(obj.worst_slippage)
+        return obj.worst_slippage_days
 
     @admin.display(description=_("Stale"), boolean=True, ordering="is_stale")
     def is_stale(self, obj: Project) -> bool:
@@ -61,6 +65,31 @@ class MilestoneAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Leadership re-baselines in the tracker, with a reason.
         return ["baseline_date"] if obj else []
+
+    # Every write here (the change form, a reverted version, a deletion, the
+    # "delete selected" action) refreshes the stored slippage of the projects
+    # concerned, in its transaction.
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            # A milestone moved to another project leaves the one it was on.
+            projects = {obj.project_id}
+            if change:
+                before = Milestone.objects.filter(pk=obj.pk)
+                projects.update(before.values_list("project", flat=True))
+            super().save_model(request, obj, form, change)
+            project_slippage_refresh(project_ids=projects)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            project_slippage_refresh(project_ids=[obj.project_id])
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            projects = set(queryset.values_list("project", flat=True))
+            super().delete_queryset(request, queryset)
+            project_slippage_refresh(project_ids=projects)
 
 
 @admin.register(ProgressLog)

@@ -146,6 +146,7 @@ def _seed_project(project, position, officer, users, today) -> None:
             forecast_date=_day(today, -10),
             owner=officer,
         )
+    services.project_slippage_refresh(project_ids=[project.pk])
     for weeks_back, earlier_percent in ((8, max(percent - 20, 0)), (4, percent - 10)):
         reported_on = _day(today, -(days_since + weeks_back * 7))
         services.project_log_progress(

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import django_filters
@@ -29,7 +28,7 @@ class Health(django_filters.ChoiceFilter):
         if value == self.NONE:
             return qs.filter(latest_rag__isnull=True)
         if value == self.SLIPPING:
-            return qs.filter(worst_slippage__gt=datetime.timedelta(0))
+            return qs.filter(worst_slippage_days__gt=0)
         return qs.filter(latest_rag=value)
 
 

@@ -1,12 +1,15 @@
 """Milestone projects, their organisations, milestones and progress reports.
 
-Health (latest RAG, worst slippage, staleness) is computed in the database by
-``ProjectQuerySet.with_health``; nothing about it is stored.
+Health (latest RAG, staleness, overdue milestones) is computed in the database
+by ``ProjectQuerySet.with_health``. A project's worst milestone slippage is
+stored on it (``Project.worst_slippage_days``), so the list sorts by it off an
+index; ``projects.services.project_slippage_refresh`` keeps it right.
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +20,8 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    Max,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -84,13 +88,38 @@ class Rag(models.TextChoices):
     GREEN = "green", _("Green")
 
 
+class DaysBetween(Func):
+    """``end − start`` in whole days, as an integer, for two dates."""
+
+    arity = 2
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite keeps dates as text: subtract their Julian day numbers.
+        (end, end_params), (start, start_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        sql = f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+        return sql, (*end_params, *start_params)
+
+
+def _current_date() -> Coalesce:
+    return Coalesce(F("actual_date"), F("forecast_date"), F("baseline_date"))
+
+
 def _slippage() -> ExpressionWrapper:
     """How late a milestone is: (actual, else forecast, else baseline) − baseline."""
     return ExpressionWrapper(
-        Coalesce(F("actual_date"), F("forecast_date"), F("baseline_date"))
-        - F("baseline_date"),
-        output_field=DurationField(),
+        _current_date() - F("baseline_date"), output_field=DurationField()
     )
+
+
+def slippage_days() -> DaysBetween:
+    """``_slippage`` in whole days: what ``Project.worst_slippage_days`` is the
+    largest of, over the project's milestones."""
+    return DaysBetween(_current_date(), F("baseline_date"))
 
 
 def _before(end: datetime.date | None, start: datetime.date | None) -> bool:
@@ -99,24 +128,17 @@ def _before(end: datetime.date | None, start: datetime.date | None) -> bool:
 
 class ProjectQuerySet(DeskScopedQuerySet):
     def with_health(self, today: datetime.date) -> ProjectQuerySet:
-        """Annotate latest log (RAG, date, percent), worst slippage, staleness
-        and overdue milestones, each as one subquery of the same SELECT."""
+        """Annotate latest log (RAG, date, percent), staleness and overdue
+        milestones, each as one subquery of the same SELECT; the worst
+        slippage is the stored ``worst_slippage_days``."""
         logs = ProgressLog.objects.filter(project=OuterRef("pk")).order_by(
             "-reported_on", "-id"
-        )
-        worst = (
-            Milestone.objects.filter(project=OuterRef("pk"))
-            .order_by()
-            .values("project")
-            .annotate(worst=Max(_slippage()))
-            .values("worst")
         )
         stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
         return self.annotate(
             latest_rag=Subquery(logs.values("rag")[:1]),
             latest_reported_on=Subquery(logs.values("reported_on")[:1]),
             latest_percent=Subquery(logs.values("percent_complete")[:1]),
-            worst_slippage=Subquery(worst, output_field=DurationField()),
             # A scalar subquery, not EXISTS: PostgreSQL may turn an EXISTS into
             # a hashed scan of every open milestone before the page's LIMIT.
             has_overdue_milestone=Coalesce(
@@ -243,6 +265,11 @@ class Project(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
     aiddata_record_id = models.PositiveIntegerField(
         _("AidData record ID"), null=True, blank=True, unique=True
     )
+    # The largest ``slippage_days`` of the project's milestones; None without
+    # milestones. Written only by ``project_slippage_refresh``.
+    worst_slippage_days = models.IntegerField(
+        _("worst slippage (days)"), null=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -257,10 +284,33 @@ class Project(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["country", "status"], name="project_country_status"),
             # The list's default order, so a page is read off the index.
             models.Index(fields=["name_en", "id"], name="project_name"),
+            # The list sorted by slippage, projects without milestones last
+            # either way. This index reads the ascending order on PostgreSQL
+            # (the descending one on SQLite, where NULL is the smallest value);
+            # PostgreSQL's descending order has an index of its own, outside
+            # the models: migration 0008.
+            models.Index(
+                fields=["worst_slippage_days", "id"], name="project_worst_slippage"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.localized()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The stored slippage follows the milestones, not this instance: saving
+        # a project read before its milestones changed must not write back the
+        # value it was read with.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname not in deferred
+                and field.name != "worst_slippage_days"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.pk])
@@ -441,7 +491,7 @@ class Milestone(models.Model):
 
     @property
     def slippage_days(self) -> int:
-        """Derived, never stored: positive when late against the baseline."""
+        """Positive when late against the baseline."""
         return (self.current_date - self.baseline_date).days
 
 

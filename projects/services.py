@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import Max, OuterRef, Subquery, Value
 from django.db.models.functions import Lower, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,13 @@ from tracker.permissions import can_edit, can_edit_desk
 from workflows.models import TransitionLog
 from workflows.services import transition_run
 
-from .models import Milestone, ProgressLog, Project, ProjectOrganization
+from .models import (
+    Milestone,
+    ProgressLog,
+    Project,
+    ProjectOrganization,
+    slippage_days,
+)
 from .permissions import can_rebaseline
 
 REASON_REQUIRED = ("suspend", "cancel")
@@ -154,6 +160,32 @@ def project_remove_organization(*, link: ProjectOrganization, by: Any) -> None:
     link.delete()
 
 
+def project_slippage_refresh(*, project_ids: Iterable[int] | None = None) -> None:
+    """Store each project's worst slippage as its milestones now stand: the
+    largest ``Milestone.slippage_days``, or None without milestones.
+
+    Call it in the transaction that changed the milestones, with the projects
+    they are (or were) on. Their rows are locked first, so that of two
+    transactions changing one project's milestones the later one computes
+    once the earlier has committed, and counts its changes. Without
+    ``project_ids`` every project is refreshed, unlocked: for bulk loads."""
+    worst = (
+        Milestone.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(worst=Max(slippage_days()))
+        .values("worst")
+    )
+    projects = Project.objects.all()
+    if project_ids is not None:
+        projects = projects.filter(pk__in=sorted(set(project_ids)))
+    with transaction.atomic():
+        if project_ids is not None:
+            # Locked in the order of the id, as every caller locks them.
+            list(projects.select_for_update().order_by("pk").values_list("pk"))
+        projects.update(worst_slippage_days=Subquery(worst))
+
+
 def milestone_create(
     *,
     project: Project,
@@ -174,7 +206,9 @@ def milestone_create(
         owner=owner,
     )
     milestone._history_user = by
-    milestone.save()
+    with transaction.atomic():
+        milestone.save()
+        project_slippage_refresh(project_ids=[project.pk])
     return milestone
 
 
@@ -194,7 +228,9 @@ def milestone_update(
     milestone.actual_date = actual_date
     milestone.owner = owner
     milestone._history_user = by
-    milestone.save()
+    with transaction.atomic():
+        milestone.save()
+        project_slippage_refresh(project_ids=[milestone.project_id])
     return milestone
 
 
@@ -217,6 +253,7 @@ def milestone_rebaseline(
         milestone._history_user = by
         milestone._change_reason = reason[:100]
         milestone.save()
+        project_slippage_refresh(project_ids=[project.pk])
         TransitionLog.objects.create(
             content_type=ContentType.objects.get_for_model(project),
             object_id=project.pk,

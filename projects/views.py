@@ -40,7 +40,7 @@ from .models import (
     ProjectOrganization,
 )
 from .permissions import can_import, can_rebaseline
-from .tables import EXPORT_HEADERS, ProjectTable, days, export_rows
+from .tables import EXPORT_HEADERS, ProjectTable, export_rows
 
 
 class ProjectListView(ExportMixin, SingleTableMixin, FilterView):
@@ -97,7 +97,7 @@ def _detail(
         {
             "project": project,
             **parts,
-            "worst_slippage": days(project.worst_slippage),
+            "worst_slippage": project.worst_slippage_days,
             "timeline": {
                 **selectors.milestone_timeline(parts["milestones"]),
                 "today": today.isoformat(),

@@ -3,6 +3,7 @@ import datetime
 import factory
 
 from projects.models import Milestone, ProgressLog, Project, Rag
+from projects.services import project_slippage_refresh
 
 from .tracker import DeskFactory, UserFactory, country
 
@@ -29,6 +30,13 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Milestone {n}")
     baseline_date = datetime.date(2026, 3, 1)
     forecast_date = factory.LazyAttribute(lambda m: m.baseline_date)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As the services do: the project's stored worst slippage follows.
+        milestone = super()._create(model_class, *args, **kwargs)
+        project_slippage_refresh(project_ids=[milestone.project_id])
+        return milestone
 
 
 class ProgressLogFactory(factory.django.DjangoModelFactory):

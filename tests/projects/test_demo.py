@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from projects import demo
 from projects.models import Milestone, ProgressLog, Project
+from tests.projects.slippage import worst_from_scratch, worst_stored
 from tracker import demo as tracker_demo
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,8 @@ def test_it_seeds_meaningful_demo_projects_idempotently():
     flagships = Project.objects.with_health(timezone.localdate()).filter(flagship=True)
     assert {p.latest_rag for p in flagships} == {"red", "amber", "green"}
     assert any(p.is_stale for p in flagships)
-    assert any(p.worst_slippage and p.worst_slippage.days > 0 for p in flagships)
+    assert any((p.worst_slippage_days or 0) > 0 for p in flagships)
+    assert worst_stored() == worst_from_scratch()
     assert any(p.has_overdue_milestone for p in flagships)
     for code in ("asia", "africa", "europe"):
         assert flagships.filter(desk__code=code).exists(), code

@@ -56,7 +56,7 @@ def test_it_reports_the_worst_slippage_and_the_latest_rag(desk):
         project=project, reported_on=datetime.date(2026, 4, 1), rag="green"
     )
     health = _health(project)
-    assert health.worst_slippage == datetime.timedelta(days=40)
+    assert health.worst_slippage_days == 40
     assert health.latest_rag == Rag.AMBER
     assert health.latest_reported_on == datetime.date(2026, 5, 20)
     assert health.is_stale is False
@@ -103,5 +103,5 @@ def test_it_flags_overdue_milestones(desk):
 def test_it_leaves_health_empty_without_milestones_or_logs(desk):
     health = _health(ProjectFactory(desk=desk))
     assert health.latest_rag is None
-    assert health.worst_slippage is None
+    assert health.worst_slippage_days is None
     assert health.has_overdue_milestone is False

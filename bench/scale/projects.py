@@ -22,6 +22,7 @@ from projects.models import (
     ProjectOrganization,
     Sector,
 )
+from projects.services import project_slippage_refresh
 from workflows.models import TransitionLog
 
 from . import text
@@ -117,6 +118,8 @@ def generate_projects(
         _milestones(projects, per_project, anchor, random.Random(f"{seed}-milestones")),
     )
     log(f"milestones: {writer.written[Milestone._meta.db_table]}")
+    project_slippage_refresh()
+    log("worst slippage stored on every project")
     share = sum(STATUS_WEIGHTS[s] * LOG_SHARE[s] for s in STATUS_WEIGHTS)
     unit = progress_logs / max(count, 1) * sum(STATUS_WEIGHTS.values()) / share
     writer.write(

@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 
 from agreements.models import Agreement, AgreementParty, NegotiationRound
 from projects.models import Milestone, ProgressLog, Project
+from tests.projects.slippage import worst_from_scratch, worst_stored
 from workflows.models import TransitionLog
 
 ANCHOR = "2026-03-02"
@@ -93,3 +94,11 @@ def test_it_keeps_states_consistent_with_their_dates():
     assert not Project.objects.filter(
         status="completed", actual_completion__isnull=True
     ).exists()
+
+
+@pytest.mark.django_db
+def test_it_stores_each_projects_worst_slippage():
+    seed()
+    stored = worst_stored()
+    assert stored == worst_from_scratch()
+    assert any(value and value > 0 for value in stored.values())

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.models import Country, Desk, Region
 from tracker.widgets import AutocompleteSelect, bootstrap
 
-from .models import Project, Rag, Sector
+from .models import SLIPPAGE_BUCKETS, Project, Rag, Sector, slippage_bucket
 
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
@@ -50,8 +50,13 @@ class ProjectFilter(django_filters.FilterSet):
             attrs={"class": "form-control", "placeholder": _("Name or AidData ID")}
         ),
     )
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Project.Status.choices
+    # Several statuses at once (the dashboard's active projects); a column of
+    # the project itself, so no DISTINCT.
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"),
+        choices=Project.Status.choices,
+        distinct=False,
+        widget=forms.SelectMultiple(attrs={"size": 3}),
     )
     country = django_filters.ModelChoiceFilter(
         label=_("Country"),
@@ -73,6 +78,11 @@ class ProjectFilter(django_filters.FilterSet):
             (Health.SLIPPING, _("Milestones slipping")),
         ],
     )
+    slippage = django_filters.ChoiceFilter(
+        label=_("Worst milestone slippage"),
+        choices=[(key, label) for key, label, *_bounds in SLIPPAGE_BUCKETS],
+        method="slipped",
+    )
     stale = _boolean(_("Stale (no report for 30 days)"), "is_stale")
     flagship = _boolean(_("Flagship"), "flagship")
     overdue = _boolean(_("Overdue milestones"), "has_overdue_milestone")
@@ -93,3 +103,6 @@ class ProjectFilter(django_filters.FilterSet):
         if value.isdigit():
             condition |= Q(aiddata_record_id=int(value))
         return queryset.filter(condition)
+
+    def slipped(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(slippage_bucket(value)) if value else queryset

@@ -122,6 +122,32 @@ def slippage_days() -> DaysBetween:
     return DaysBetween(_current_date(), F("baseline_date"))
 
 
+# A project's worst milestone slippage in days, by bucket: (key, label, from,
+# to), both ends included. The dashboard counts projects in these buckets and
+# the project list filters on them (``ProjectFilter.slippage``).
+SLIPPAGE_BUCKETS = (
+    ("on_time", _("On time or early"), None, 0),
+    ("1_30", _("1–30 days late"), 1, 30),
+    ("31_90", _("31–90 days late"), 31, 90),
+    ("91_180", _("91–180 days late"), 91, 180),
+    ("over_180", _("Over 180 days late"), 181, None),
+)
+
+
+def slippage_bucket(key: str) -> Q:
+    """The projects whose ``worst_slippage_days`` falls in bucket ``key``;
+    projects without milestones fall in none."""
+    for bucket, _label, low, high in SLIPPAGE_BUCKETS:
+        if bucket == key:
+            condition = Q(worst_slippage_days__isnull=False)
+            if low is not None:
+                condition &= Q(worst_slippage_days__gte=low)
+            if high is not None:
+                condition &= Q(worst_slippage_days__lte=high)
+            return condition
+    raise ValueError(key)
+
+
 def _before(end: datetime.date | None, start: datetime.date | None) -> bool:
     return end is not None and start is not None and end < start
 
@@ -145,6 +171,7 @@ class ProjectQuerySet(DeskScopedQuerySet):
                 Subquery(
                     Milestone.objects.filter(project=OuterRef("pk"))
                     .overdue(today)
+                    .order_by()
                     .values(flag=Value(True))[:1],
                     output_field=models.BooleanField(),
                 ),
@@ -473,6 +500,12 @@ class Milestone(models.Model):
                 fields=["forecast_date"],
                 condition=Q(actual_date__isnull=True),
                 name="milestone_open_forecast",
+            ),
+            # The dashboard's milestones reached lately, newest first.
+            models.Index(
+                fields=["-actual_date", "-id"],
+                condition=Q(actual_date__isnull=False),
+                name="milestone_reached",
             ),
             # Slippage per project read from the index alone (PostgreSQL).
             models.Index(

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
 from projects.selectors import project_list
 from projects.tables import ProjectTable
@@ -41,3 +42,19 @@ def test_the_project_list_by_slippage_is_read_off_an_index_either_way(
     plan = table.data.data[:50].explain()
     assert f"Index Scan using {index} on projects_project" in plan, plan
     assert "worst_slippage_days" not in plan.split("Index Scan")[0], plan
+
+
+@pytest.mark.postgres
+def test_the_dashboards_milestones_reached_are_read_off_their_index():
+    from tracker.dashboard import milestones_reached
+
+    today = datetime.date(2026, 3, 1)
+    reached = milestones_reached(
+        Q(), since=today - datetime.timedelta(days=7), today=today
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = reached.explain()
+    assert "Index Scan using milestone_reached on projects_milestone" in plan, plan
+    assert "Sort" not in plan, plan

@@ -100,6 +100,14 @@ def test_it_flags_overdue_milestones(desk):
     assert _health(project).has_overdue_milestone is False
 
 
+def test_it_looks_for_an_overdue_milestone_without_sorting_them():
+    sql = str(Project.objects.with_health(TODAY).order_by().query)
+    milestones = sql[sql.index('FROM "projects_milestone"') :]
+    # The subquery stops at the first overdue milestone, in any order.
+    subquery = milestones[: milestones.index("LIMIT 1")]
+    assert "ORDER BY" not in subquery, subquery
+
+
 def test_it_leaves_health_empty_without_milestones_or_logs(desk):
     health = _health(ProjectFactory(desk=desk))
     assert health.latest_rag is None

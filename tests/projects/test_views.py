@@ -369,6 +369,13 @@ def test_it_shows_a_project_in_a_fixed_number_of_queries(
         officer_client.get(url)
 
 
+def _listed(client, query):
+    """The names of the projects the list shows for ``query``."""
+    response = client.get(reverse("projects:list") + query)
+    assert response.status_code == 200
+    return {row.record.name_en for row in response.context["table"].page.object_list}
+
+
 def test_it_filters_the_list(leader_client, desk, other_desk):
     today = timezone.localdate()
     red = ProjectFactory(desk=desk, name_en="Red Road", country=country("PAK"))
@@ -385,11 +392,7 @@ def test_it_filters_the_list(leader_client, desk, other_desk):
     )
 
     def names(query):
-        response = leader_client.get(reverse("projects:list") + query)
-        assert response.status_code == 200
-        return {
-            row.record.name_en for row in response.context["table"].page.object_list
-        }
+        return _listed(leader_client, query)
 
     assert names("?health=red") == {"Red Road"}
     assert names("?health=none") == {"Late Lighthouse"}
@@ -407,6 +410,38 @@ def test_it_filters_the_list(leader_client, desk, other_desk):
         "Late Lighthouse",
     }
     assert names("?stale=true") == set()
+
+
+def test_it_filters_on_several_statuses_and_on_the_worst_slippage(leader_client, desk):
+    P = Project.Status
+    for status in (P.PIPELINE, P.COMPLETED, P.CANCELLED):
+        ProjectFactory(desk=desk, name_en=f"{status} project", status=status)
+    baseline = datetime.date(2026, 3, 1)
+    for days in (-3, 0, 1, 30, 31, 90, 91, 180, 181):
+        MilestoneFactory(
+            project=ProjectFactory(desk=desk, name_en=f"Late {days}"),
+            baseline_date=baseline,
+            forecast_date=baseline + datetime.timedelta(days=days),
+        )
+    ProjectFactory(desk=desk, name_en="No milestones")
+
+    def names(query):
+        return _listed(leader_client, query)
+
+    assert names("?status=pipeline") == {"pipeline project"}
+    assert names("?status=pipeline&status=completed") == {
+        "pipeline project",
+        "completed project",
+    }
+    assert names("?slippage=on_time") == {"Late -3", "Late 0"}
+    assert names("?slippage=1_30") == {"Late 1", "Late 30"}
+    assert names("?slippage=31_90") == {"Late 31", "Late 90"}
+    assert names("?slippage=91_180") == {"Late 91", "Late 180"}
+    assert names("?slippage=over_180") == {"Late 181"}
+    # An unknown bucket is an error on the filter form.
+    response = leader_client.get(reverse("projects:list") + "?slippage=soon")
+    assert response.status_code == 200
+    assert "slippage" in response.context["filter"].errors
 
 
 def test_it_renders_only_the_chosen_country_in_the_filter(leader_client, desk):

@@ -1,9 +1,12 @@
 """Milestone projects, their organisations, milestones and progress reports.
 
-Health (latest RAG, staleness, overdue milestones) is computed in the database
-by ``ProjectQuerySet.with_health``. A project's worst milestone slippage is
-stored on it (``Project.worst_slippage_days``), so the list sorts by it off an
-index; ``projects.services.project_slippage_refresh`` keeps it right.
+Health (staleness, overdue milestones) is computed in the database by
+``ProjectQuerySet.with_health``. A project's worst milestone slippage and its
+latest progress report (RAG, date, percent) are stored on it
+(``Project.STORED_FIELDS``), so the list sorts by slippage off an index and
+the dashboard counts projects by health without reading any milestone or
+report; ``projects.services.project_slippage_refresh`` and
+``project_report_refresh`` keep them right.
 """
 
 from __future__ import annotations
@@ -152,19 +155,30 @@ def _before(end: datetime.date | None, start: datetime.date | None) -> bool:
     return end is not None and start is not None and end < start
 
 
+def is_stale(today: datetime.date) -> Case:
+    """Whether an active project has had no report for ``STALE_AFTER_DAYS``;
+    one never reported on is stale that long after it was created."""
+    stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+    return Case(
+        When(
+            LessThan(
+                Coalesce(F("latest_reported_on"), TruncDate("created_at")),
+                stale_before,
+            ),
+            status__in=Project.ACTIVE_STATUSES,
+            then=Value(True),
+        ),
+        default=Value(False),
+        output_field=models.BooleanField(),
+    )
+
+
 class ProjectQuerySet(DeskScopedQuerySet):
     def with_health(self, today: datetime.date) -> ProjectQuerySet:
-        """Annotate latest log (RAG, date, percent), staleness and overdue
-        milestones, each as one subquery of the same SELECT; the worst
-        slippage is the stored ``worst_slippage_days``."""
-        logs = ProgressLog.objects.filter(project=OuterRef("pk")).order_by(
-            "-reported_on", "-id"
-        )
-        stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+        """Annotate staleness and overdue milestones; the latest report
+        (``latest_rag``, ``latest_reported_on``, ``latest_percent``) and the
+        worst slippage are stored on the project."""
         return self.annotate(
-            latest_rag=Subquery(logs.values("rag")[:1]),
-            latest_reported_on=Subquery(logs.values("reported_on")[:1]),
-            latest_percent=Subquery(logs.values("percent_complete")[:1]),
             # A scalar subquery, not EXISTS: PostgreSQL may turn an EXISTS into
             # a hashed scan of every open milestone before the page's LIMIT.
             has_overdue_milestone=Coalesce(
@@ -177,20 +191,7 @@ class ProjectQuerySet(DeskScopedQuerySet):
                 ),
                 Value(False),
             ),
-        ).annotate(
-            # A project never reported on is stale 30 days after it was created.
-            is_stale=Case(
-                When(
-                    LessThan(
-                        Coalesce(F("latest_reported_on"), TruncDate("created_at")),
-                        stale_before,
-                    ),
-                    status__in=Project.ACTIVE_STATUSES,
-                    then=Value(True),
-                ),
-                default=Value(False),
-                output_field=models.BooleanField(),
-            ),
+            is_stale=is_stale(today),
         )
 
     def stale(self, today: datetime.date) -> ProjectQuerySet:
@@ -297,8 +298,27 @@ class Project(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
     worst_slippage_days = models.IntegerField(
         _("worst slippage (days)"), null=True, editable=False
     )
+    # The latest progress report's (by date, then id) RAG, date and percent;
+    # None without reports. Written only by ``project_report_refresh``.
+    # No choices: the list and its exports label the value themselves.
+    latest_rag = models.CharField(
+        _("RAG rating"), max_length=5, null=True, editable=False
+    )
+    latest_reported_on = models.DateField(_("reported on"), null=True, editable=False)
+    latest_percent = models.PositiveSmallIntegerField(
+        _("percent complete"), null=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Facts of the project's milestones and reports, stored on it: they follow
+    # those records, never a saved instance.
+    STORED_FIELDS = (
+        "worst_slippage_days",
+        "latest_rag",
+        "latest_reported_on",
+        "latest_percent",
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -325,9 +345,9 @@ class Project(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
         return self.localized()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # The stored slippage follows the milestones, not this instance: saving
-        # a project read before its milestones changed must not write back the
-        # value it was read with.
+        # The stored facts follow the milestones and reports, not this
+        # instance: saving a project read before they changed must not write
+        # back the values it was read with.
         if not self._state.adding and kwargs.get("update_fields") is None:
             deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
@@ -335,7 +355,7 @@ class Project(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
                 for field in self._meta.concrete_fields
                 if not field.primary_key
                 and field.attname not in deferred
-                and field.name != "worst_slippage_days"
+                and field.name not in self.STORED_FIELDS
             ]
         super().save(*args, **kwargs)
 

@@ -176,6 +176,31 @@ def project_slippage_refresh(*, project_ids: Iterable[int] | None = None) -> Non
         .annotate(worst=Max(slippage_days()))
         .values("worst")
     )
+    _stored_refresh(project_ids, worst_slippage_days=Subquery(worst))
+
+
+def project_report_refresh(*, project_ids: Iterable[int] | None = None) -> None:
+    """Store each project's latest progress report (the latest ``reported_on``,
+    then the highest id): its RAG, date and percent, or None without reports.
+
+    Call it in the transaction that added, corrected or deleted the reports,
+    with the projects they are (or were) on; the rows are locked as
+    ``project_slippage_refresh`` locks them. Without ``project_ids`` every
+    project is refreshed, unlocked: for bulk loads."""
+    latest = ProgressLog.objects.filter(project=OuterRef("pk")).order_by(
+        "-reported_on", "-id"
+    )
+    _stored_refresh(
+        project_ids,
+        latest_rag=Subquery(latest.values("rag")[:1]),
+        latest_reported_on=Subquery(latest.values("reported_on")[:1]),
+        latest_percent=Subquery(latest.values("percent_complete")[:1]),
+    )
+
+
+def _stored_refresh(project_ids: Iterable[int] | None, **values: Any) -> None:
+    """Set ``values`` (expressions over each project) on the projects
+    ``project_ids``, their rows locked first, or on every project."""
     projects = Project.objects.all()
     if project_ids is not None:
         projects = projects.filter(pk__in=sorted(set(project_ids)))
@@ -183,7 +208,7 @@ def project_slippage_refresh(*, project_ids: Iterable[int] | None = None) -> Non
         if project_ids is not None:
             # Locked in the order of the id, as every caller locks them.
             list(projects.select_for_update().order_by("pk").values_list("pk"))
-        projects.update(worst_slippage_days=Subquery(worst))
+        projects.update(**values)
 
 
 def milestone_create(
@@ -293,7 +318,9 @@ def project_log_progress(
     )
     log.full_clean()
     log._history_user = by
-    log.save()
+    with transaction.atomic():
+        log.save()
+        project_report_refresh(project_ids=[project.pk])
     return log
 
 
@@ -321,7 +348,9 @@ def progress_log_correct(
     log.full_clean()
     log._history_user = by
     log._change_reason = reason[:100]
-    log.save()
+    with transaction.atomic():
+        log.save()
+        project_report_refresh(project_ids=[log.project_id])
     return log
 
 

@@ -17,14 +17,11 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Concat, ExtractYear, TruncDate
-from django.db.models.lookups import LessThan
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -33,11 +30,11 @@ from agreements.events.selectors import events_upcoming
 from agreements.models import Agreement, AgreementParty
 from projects.models import (
     SLIPPAGE_BUCKETS,
-    STALE_AFTER_DAYS,
     Milestone,
     ProgressLog,
     Project,
     Rag,
+    is_stale,
 )
 from workflows.models import TransitionLog
 
@@ -118,27 +115,6 @@ def _scope(user: Any, desk: Desk | None, lookup: str) -> Q:
     return scope
 
 
-def _latest_report(stale_before: datetime.date) -> Subquery:
-    """A project's latest report as its RAG, followed by "/stale" when it was
-    made before ``stale_before``: ``with_health``'s ``latest_rag`` and
-    ``is_stale`` from one read of the report index (they take two)."""
-    return Subquery(
-        ProgressLog.objects.filter(project=OuterRef("pk"))
-        .order_by("-reported_on", "-id")
-        .annotate(
-            label=Concat(
-                "rag",
-                Case(
-                    When(reported_on__lt=stale_before, then=Value("/stale")),
-                    default=Value(""),
-                ),
-                output_field=CharField(),
-            )
-        )
-        .values("label")[:1]
-    )
-
-
 def _worst_slippage_bucket() -> Case:
     """The bucket of a project's stored worst milestone slippage; None for a
     project without milestones."""
@@ -157,42 +133,25 @@ def _project_health(projects, *, today: datetime.date) -> dict[str, Any]:
     """Active projects by health and by worst slippage, and those with an
     overdue milestone, as the project list's filters define them.
 
-    One grouped query each: health reads each project's latest report off
-    the report index once, slippage groups the stored worst slippage
-    (``Project.worst_slippage_days``) without reading any milestone. Apart,
-    each stays below the estimated cost at which PostgreSQL inlines and
-    optimises its JIT-compiled code: that alone took longer than running a
-    combined query."""
-    stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+    One grouped query for health and slippage, over the facts stored on
+    each project (its latest report and worst slippage, see
+    ``Project.STORED_FIELDS``), reading no report or milestone; one for the
+    projects with an overdue milestone."""
     active = projects.active()
     health = dict.fromkeys((*Rag.values, "none", "stale", "slipping"), 0)
-    reports = (
-        active.annotate(
-            report=_latest_report(stale_before),
-            created_before=LessThan(TruncDate("created_at"), stale_before),
-        )
-        .order_by()
-        .values_list("report", "created_before")
-        .annotate(n=Count("id"))
-    )
-    for report, created_before, n in reports:
-        if report is None:
-            # Never reported on: stale once the project is as old as the limit.
-            health["none"] += n
-            stale = created_before
-        else:
-            rag, _sep, stale = report.partition("/")
-            health[rag] += n
-        health["stale"] += n if stale else 0
     slippage = dict.fromkeys((key for key, *_rest in SLIPPAGE_BUCKETS), 0)
-    buckets = (
-        active.annotate(bucket=_worst_slippage_bucket())
+    groups = (
+        active.annotate(stale=is_stale(today), bucket=_worst_slippage_bucket())
         .order_by()
-        .values_list("bucket")
+        .values_list("latest_rag", "stale", "bucket")
         .annotate(n=Count("id"))
     )
-    # Projects without milestones have no bucket.
-    slippage.update((bucket, n) for bucket, n in buckets if bucket is not None)
+    for rag, stale, bucket, n in groups:
+        health[rag or "none"] += n
+        health["stale"] += n if stale else 0
+        # Projects without milestones have no bucket.
+        if bucket is not None:
+            slippage[bucket] += n
     health["slipping"] = sum(n for key, n in slippage.items() if key != "on_time")
     overdue = (
         Milestone.objects.overdue(today)

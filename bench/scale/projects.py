@@ -22,7 +22,7 @@ from projects.models import (
     ProjectOrganization,
     Sector,
 )
-from projects.services import project_slippage_refresh
+from projects.services import project_report_refresh, project_slippage_refresh
 from workflows.models import TransitionLog
 
 from . import text
@@ -128,6 +128,8 @@ def generate_projects(
         _logs(projects, ref, unit, anchor, random.Random(f"{seed}-logs")),
     )
     log(f"progress logs: {writer.written[ProgressLog._meta.db_table]}")
+    project_report_refresh()
+    log("latest report stored on every project")
     if history:
         _copy_history(writer)
         log("milestone and progress log history copied")

@@ -7,6 +7,8 @@ from django.core.management.base import CommandError
 
 from agreements.models import Agreement, AgreementParty, NegotiationRound
 from projects.models import Milestone, ProgressLog, Project
+from tests.projects.latest_report import from_scratch as report_from_scratch
+from tests.projects.latest_report import stored as report_stored
 from tests.projects.slippage import worst_from_scratch, worst_stored
 from workflows.models import TransitionLog
 
@@ -102,3 +104,11 @@ def test_it_stores_each_projects_worst_slippage():
     stored = worst_stored()
     assert stored == worst_from_scratch()
     assert any(value and value > 0 for value in stored.values())
+
+
+@pytest.mark.django_db
+def test_it_stores_each_projects_latest_report():
+    seed()
+    latest = report_stored()
+    assert latest == report_from_scratch()
+    assert any(rag for rag, _on, _percent in latest.values())

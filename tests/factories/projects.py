@@ -3,7 +3,7 @@ import datetime
 import factory
 
 from projects.models import Milestone, ProgressLog, Project, Rag
-from projects.services import project_slippage_refresh
+from projects.services import project_report_refresh, project_slippage_refresh
 
 from .tracker import DeskFactory, UserFactory, country
 
@@ -49,3 +49,10 @@ class ProgressLogFactory(factory.django.DjangoModelFactory):
     percent_complete = 50
     rag = Rag.GREEN
     summary = "Works progressing."
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As the services do: the project's stored latest report follows.
+        log = super()._create(model_class, *args, **kwargs)
+        project_report_refresh(project_ids=[log.project_id])
+        return log

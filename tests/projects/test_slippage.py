@@ -4,19 +4,22 @@ stays what its milestones make it, whichever way they change."""
 import csv
 import datetime
 import io
-import random
-import threading
-import time
 
 import pytest
-from django.db import connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from projects import services
 from projects.importer import import_aiddata
 from projects.models import Milestone, Project
-from tests.factories import DeskFactory, MilestoneFactory, ProjectFactory
+from tests.factories import (
+    DeskFactory,
+    MilestoneFactory,
+    ProgressLogFactory,
+    ProjectFactory,
+)
+from tests.projects.at_once import two_writes_at_once
+from tests.projects.changes import AdminChanges
+from tests.projects.migrating import migrate_back, migrate_forward
 from tests.projects.slippage import worst_from_scratch, worst_stored
 
 pytestmark = pytest.mark.django_db
@@ -32,16 +35,16 @@ def _iso(day: datetime.date | None) -> str:
     return day.isoformat() if day else ""
 
 
-class RandomChanges:
+class RandomChanges(AdminChanges):
     """Every way the tracker changes milestones, chosen at random: the
     services, the admin and the AidData import."""
 
+    model = Milestone
+
     def __init__(self, seed: int, *, desk, officer, leader, admin_client) -> None:
-        self.rng = random.Random(seed)
+        super().__init__(seed, officer=officer, admin_client=admin_client)
         self.desk = desk
-        self.officer = officer
         self.leader = leader
-        self.admin = admin_client
         self.record_id = 9000
 
     def day(self) -> datetime.date:
@@ -50,28 +53,15 @@ class RandomChanges:
     def maybe_day(self) -> datetime.date | None:
         return None if self.rng.random() < 0.3 else self.day()
 
-    def project(self) -> Project:
-        return self.rng.choice(list(Project.objects.order_by("pk")))
+    kinds = (*AdminChanges.kinds, "add", "import_file")
+    kinds_on_records = (
+        *AdminChanges.kinds_on_records,
+        "forecast",
+        "reach",
+        "rebaseline",
+    )
 
-    def milestone(self) -> Milestone:
-        return self.rng.choice(list(Milestone.objects.order_by("pk")))
-
-    def step(self) -> str:
-        kinds = ["create", "admin_add", "import_file", "edit_stale_project"]
-        if Milestone.objects.exists():
-            kinds += [
-                "forecast",
-                "reach",
-                "rebaseline",
-                "admin_change",
-                "admin_delete",
-                "admin_delete_selected",
-            ]
-        kind = self.rng.choice(kinds)
-        getattr(self, kind)()
-        return kind
-
-    def create(self, project: Project | None = None) -> None:
+    def add(self, project: Project | None = None) -> None:
         services.milestone_create(
             project=project or self.project(),
             by=self.officer,
@@ -88,7 +78,7 @@ class RandomChanges:
         self.update(actual_date=self.maybe_day())
 
     def update(self, **dates: datetime.date | None) -> None:
-        milestone = self.milestone()
+        milestone = self.record()
         services.milestone_update(
             milestone=milestone,
             by=self.officer,
@@ -102,7 +92,7 @@ class RandomChanges:
 
     def rebaseline(self) -> None:
         services.milestone_rebaseline(
-            milestone=self.milestone(),
+            milestone=self.record(),
             by=self.leader,
             baseline_date=self.day(),
             reason="New schedule agreed",
@@ -116,33 +106,18 @@ class RandomChanges:
             "forecast_date": _iso(self.maybe_day()),
             "actual_date": "",
         }
-        self.admin_post(reverse("admin:projects_milestone_add"), data)
+        self.admin_post(self.admin_url("add"), data)
 
     def admin_change(self) -> None:
         # Perhaps moved to another project, with another forecast.
-        milestone = self.milestone()
+        milestone = self.record()
         data = {
             "title": milestone.title,
             "project": self.project().pk,
             "forecast_date": _iso(self.maybe_day()),
             "actual_date": _iso(milestone.actual_date),
         }
-        url = reverse("admin:projects_milestone_change", args=[milestone.pk])
-        self.admin_post(url, data)
-
-    def admin_delete(self) -> None:
-        url = reverse("admin:projects_milestone_delete", args=[self.milestone().pk])
-        self.admin_post(url, {"post": "yes"})
-
-    def admin_delete_selected(self) -> None:
-        pks = list(Milestone.objects.order_by("pk").values_list("pk", flat=True))
-        chosen = self.rng.sample(pks, min(len(pks), 3))
-        data = {"action": "delete_selected", "_selected_action": chosen, "post": "yes"}
-        self.admin_post(reverse("admin:projects_milestone_changelist"), data)
-
-    def admin_post(self, url: str, data: dict) -> None:
-        response = self.admin.post(url, data)
-        assert response.status_code == 302, response.content.decode()[:2000]
+        self.admin_post(self.admin_url("change", milestone.pk), data)
 
     def import_file(self) -> None:
         # A new project, and a re-import that renames an imported one.
@@ -157,14 +132,6 @@ class RandomChanges:
         writer.writerows(row + ["KEN"] for row in rows)
         report = import_aiddata(out.getvalue().encode(), desk=self.desk)
         assert report.saved, report.errors
-
-    def edit_stale_project(self) -> None:
-        # A project read before its milestones changed, saved after.
-        project = self.project()
-        self.create(project)
-        services.project_update(
-            project=project, by=self.officer, name_en=f"{project.name_en}."
-        )
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -218,12 +185,13 @@ def test_it_is_the_worst_of_the_milestones_and_counts_reached_ones(desk, officer
 
 
 @pytest.mark.parametrize("transition", [False, True])
-def test_saving_a_project_read_earlier_keeps_the_slippage_of_its_milestones(
+def test_saving_a_project_read_earlier_keeps_the_facts_stored_on_it(
     desk, officer, transition
 ):
     project = ProjectFactory(desk=desk, status=Project.Status.PIPELINE)
     read_before = Project.objects.get(pk=project.pk)
     MilestoneFactory(project=project, forecast_date=DAY + datetime.timedelta(12))
+    ProgressLogFactory(project=project, rag="red", reported_on=DAY, percent_complete=7)
     if transition:
         services.project_transition(
             project=read_before,
@@ -236,8 +204,14 @@ def test_saving_a_project_read_earlier_keeps_the_slippage_of_its_milestones(
     else:
         services.project_update(project=read_before, by=officer, name_en="Renamed")
         expected = {"name_en": "Renamed"}
-    saved = Project.objects.values(*expected, "worst_slippage_days").get(pk=project.pk)
-    assert saved == {**expected, "worst_slippage_days": 12}
+    saved = Project.objects.values(*expected, *Project.STORED_FIELDS).get(pk=project.pk)
+    assert saved == {
+        **expected,
+        "worst_slippage_days": 12,
+        "latest_rag": "red",
+        "latest_reported_on": DAY,
+        "latest_percent": 7,
+    }
 
 
 def _sorted_names(client, sort):
@@ -284,9 +258,7 @@ BEFORE_FILL = [("projects", "0006_project_worst_slippage_days")]
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_fills_the_worst_slippage_of_existing_projects():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE_FILL)
-    apps = executor.loader.project_state(BEFORE_FILL).apps
+    apps = migrate_back(BEFORE_FILL)
     desk = DeskFactory()
     old_project = apps.get_model("projects", "Project")
     old_milestone = apps.get_model("projects", "Milestone")
@@ -313,23 +285,17 @@ def test_the_migration_fills_the_worst_slippage_of_existing_projects():
     milestone("early", forecast=150, actual=90, baseline=100)
     milestone("reached", forecast=5, actual=20)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_forward()
     assert worst_stored() == worst_from_scratch()
     stored = dict(Project.objects.values_list("name_en", "worst_slippage_days"))
     assert stored == {"late": 45, "early": -7, "reached": 20, "none": None}
 
     # Backwards it empties the column; forwards again, fills it again.
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE_FILL)
-    old_project = executor.loader.project_state(BEFORE_FILL).apps.get_model(
-        "projects", "Project"
-    )
+    old_project = migrate_back(BEFORE_FILL).get_model("projects", "Project")
     assert set(old_project.objects.values_list("worst_slippage_days", flat=True)) == {
         None
     }
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_forward()
     assert worst_stored() == worst_from_scratch()
 
 
@@ -337,38 +303,18 @@ def test_the_migration_fills_the_worst_slippage_of_existing_projects():
 @pytest.mark.django_db(transaction=True)
 def test_of_two_milestones_added_at_once_the_later_refresh_counts_both(desk):
     project = ProjectFactory(desk=desk)
-    refreshed = threading.Event()
-    errors = []
 
-    def add(late_by: int, first: bool) -> None:
-        try:
-            with transaction.atomic():
-                Milestone.objects.create(
-                    project_id=project.pk,
-                    title=f"{late_by} days late",
-                    baseline_date=DAY,
-                    forecast_date=DAY + datetime.timedelta(late_by),
-                )
-                if first:
-                    services.project_slippage_refresh(project_ids=[project.pk])
-                    refreshed.set()
-                    # Not yet committed when the other one refreshes.
-                    time.sleep(0.5)
-                else:
-                    refreshed.wait(timeout=10)
-                    services.project_slippage_refresh(project_ids=[project.pk])
-        except Exception as exc:  # reported below, from the test's thread
-            errors.append(exc)
-        finally:
-            connection.close()
+    def add(first: bool) -> None:
+        # The first is the worst, and commits last.
+        late_by = 50 if first else 10
+        Milestone.objects.create(
+            project_id=project.pk,
+            title=f"{late_by} days late",
+            baseline_date=DAY,
+            forecast_date=DAY + datetime.timedelta(late_by),
+        )
 
-    threads = [
-        threading.Thread(target=add, args=(50, True)),
-        threading.Thread(target=add, args=(10, False)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
+    two_writes_at_once(
+        add, lambda: services.project_slippage_refresh(project_ids=[project.pk])
+    )
     assert worst_stored() == worst_from_scratch() == {project.pk: 50}

@@ -130,23 +130,27 @@ def _worst_slippage_bucket() -> Case:
 
 
 def _project_health(projects, *, today: datetime.date) -> dict[str, Any]:
-    """Active projects by health and by worst slippage, and those with an
-    overdue milestone, as the project list's filters define them.
+    """Projects by status; active projects by health and by worst slippage,
+    and those with an overdue milestone, as the project list's filters
+    define them.
 
-    One grouped query for health and slippage, over the facts stored on
-    each project (its latest report and worst slippage, see
+    One grouped query for status, health and slippage, over the facts stored
+    on each project (its latest report and worst slippage, see
     ``Project.STORED_FIELDS``), reading no report or milestone; one for the
     projects with an overdue milestone."""
-    active = projects.active()
+    by_status: dict[str, int] = defaultdict(int)
     health = dict.fromkeys((*Rag.values, "none", "stale", "slipping"), 0)
     slippage = dict.fromkeys((key for key, *_rest in SLIPPAGE_BUCKETS), 0)
     groups = (
-        active.annotate(stale=is_stale(today), bucket=_worst_slippage_bucket())
+        projects.annotate(stale=is_stale(today), bucket=_worst_slippage_bucket())
         .order_by()
-        .values_list("latest_rag", "stale", "bucket")
+        .values_list("status", "latest_rag", "stale", "bucket")
         .annotate(n=Count("id"))
     )
-    for rag, stale, bucket, n in groups:
+    for status, rag, stale, bucket, n in groups:
+        by_status[status] += n
+        if status not in Project.ACTIVE_STATUSES:
+            continue
         health[rag or "none"] += n
         health["stale"] += n if stale else 0
         # Projects without milestones have no bucket.
@@ -155,10 +159,15 @@ def _project_health(projects, *, today: datetime.date) -> dict[str, Any]:
     health["slipping"] = sum(n for key, n in slippage.items() if key != "on_time")
     overdue = (
         Milestone.objects.overdue(today)
-        .filter(project__in=active)
+        .filter(project__in=projects.active())
         .aggregate(n=Count("project", distinct=True))["n"]
     )
-    return {"health": health, "slippage": slippage, "overdue_projects": overdue}
+    return {
+        "projects_by_status": dict(by_status),
+        "health": health,
+        "slippage": slippage,
+        "overdue_projects": overdue,
+    }
 
 
 def _by_country(parties) -> list[dict[str, Any]]:
@@ -222,9 +231,6 @@ def dashboard_get(
             parties.exclude(
                 agreement__in=Agreement.objects.filter(state=S.WITHDRAWN).values("pk")
             )
-        ),
-        projects_by_status=dict(
-            projects.order_by().values_list("status").annotate(n=Count("id"))
         ),
         **_project_health(projects, today=today),
         events=list(

@@ -132,7 +132,7 @@ def test_it_links_every_figure_to_its_filtered_list(portfolio, leader, desk):
 
 # An officer's desks take one query more.
 @pytest.mark.parametrize(
-    ("persona", "queries"), [("leader_client", 20), ("officer_client", 21)]
+    ("persona", "queries"), [("leader_client", 19), ("officer_client", 20)]
 )
 def test_it_runs_a_fixed_number_of_queries_whatever_the_size(
     portfolio, desk, persona, queries, request, django_assert_num_queries

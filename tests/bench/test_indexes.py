@@ -58,3 +58,41 @@ def test_the_dashboards_milestones_reached_are_read_off_their_index():
     plan = reached.explain()
     assert "Index Scan using milestone_reached on projects_milestone" in plan, plan
     assert "Sort" not in plan, plan
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        # Signed per year.
+        (
+            'SELECT EXTRACT(YEAR FROM "agreements_agreement"."signed_on") AS "year", '
+            'COUNT("agreements_agreement"."id")',
+            "agreement_signed_covering",
+        ),
+        # Documents by country, grouped in the index's order.
+        (
+            'SELECT "agreements_agreementparty"."country_id"',
+            "party_counterpart_country",
+        ),
+    ],
+)
+def test_the_dashboards_document_figures_are_read_off_covering_indexes(
+    leader, query, index
+):
+    from django.test.utils import CaptureQueriesContext
+
+    from tracker.dashboard import dashboard_get
+
+    with CaptureQueriesContext(connection) as captured:
+        dashboard_get(user=leader, today=datetime.date(2026, 3, 1))
+    sqls = [q["sql"] for q in captured.captured_queries if q["sql"].startswith(query)]
+    assert sqls
+    with connection.cursor() as cursor:
+        # Whatever the (tiny) tables' statistics, reading them is the last resort.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        for sql in sqls:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert f"Index Only Scan using {index}" in plan, plan

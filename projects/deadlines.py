@@ -2,13 +2,13 @@
 
 import datetime
 
-from django.db.models import Case, DateField, Exists, F, OuterRef, Subquery, When
+from django.db.models import Case, DateField, Exists, F, OuterRef, When
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from workflows.deadlines import Category, deadline_source, desk_editors
 
-from .models import STALE_AFTER_DAYS, Milestone, ProgressLog, Project
+from .models import STALE_AFTER_DAYS, Milestone, Project
 
 
 def _milestone_title(milestone: Milestone) -> str:
@@ -51,15 +51,11 @@ def milestone_forecast(today: datetime.date):
 )
 def project_stale(today: datetime.date):
     """Projects under way go stale 30 days after their latest progress log
-    (or their creation, when never reported on)."""
-    latest = (
-        ProgressLog.objects.filter(project=OuterRef("pk"))
-        .order_by("-reported_on", "-id")
-        .values("reported_on")[:1]
-    )
+    (or their creation, when never reported on); the latest report's date
+    is stored on the project."""
     return Project.objects.active().annotate(
         due_on=Cast(
-            Coalesce(Subquery(latest), TruncDate("created_at"))
+            Coalesce(F("latest_reported_on"), TruncDate("created_at"))
             + datetime.timedelta(days=STALE_AFTER_DAYS),
             DateField(),
         ),

@@ -3,7 +3,7 @@
 from typing import Any
 
 from tracker.models import Role
-from tracker.permissions import can_edit, has_role, is_leadership
+from tracker.permissions import has_role, is_leadership
 
 
 def can_import(user: Any) -> bool:
@@ -16,7 +16,3 @@ def can_import(user: Any) -> bool:
 def can_rebaseline(user: Any, project: Any) -> bool:
     """Only leadership moves a milestone's baseline."""
     return is_leadership(user)
-
-
-def can_log_progress(user: Any, project: Any) -> bool:
-    return can_edit(user, project)

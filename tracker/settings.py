@@ -228,17 +228,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "max_retries": 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
+    # The daily run: the registered daily jobs (document expiry and tacit
+    # renewal), then the reminders.
     "daily-reminders": {
         "task": "workflows.tasks.send_daily_reminders",
         "schedule": crontab(
             hour=env_int("REMINDER_HOUR", 7), minute=env_int("REMINDER_MINUTE", 0)
         ),
-    },
-    # The daily reminder run expires documents too; this earlier run keeps
-    # the morning's lists right before the reminders go out.
-    "daily-expiry": {
-        "task": "agreements.tasks.expire_agreements",
-        "schedule": crontab(hour=0, minute=30),
     },
     # Sends notices and retries digests that a broker outage or a dead worker
     # left behind.

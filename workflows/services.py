@@ -22,10 +22,6 @@ def _meta(instance: models.Model, transition: str):
     return method, meta, field_name
 
 
-def transition_state_field(instance: models.Model, transition: str) -> str:
-    return _meta(instance, transition)[2]
-
-
 def transition_allowed(instance: models.Model, transition: str, user: Any) -> bool:
     """Whether the user may run the transition from the record's current state.
 

@@ -456,15 +456,10 @@ def test_the_daily_job_leaves_a_running_tacit_document_and_expires_one_given_not
     assert Agreement.objects.get(pk=noticed.pk).state == "expired"
 
 
-def test_the_daily_task_renews_tacit_documents(desk):
-    from agreements.tasks import expire_agreements
-
+def test_the_daily_job_renews_tacit_documents_and_expires_the_others(desk):
     agreement = _tacit(desk, duration_years=3, renewal_years=None)
     due = agreement_in("in_force", desk=desk, duration_years=1)
-    assert expire_agreements(today=TODAY.isoformat()) == {
-        "today": TODAY.isoformat(),
-        "expired": 1,
-    }
+    assert agreements_expire_due(today=TODAY) == [due.pk]
     agreement.refresh_from_db()
     # Without a renewal period of its own it renews for its duration:
     # 2023 → 2026 (already past) → 2029.

@@ -5,10 +5,11 @@ from typing import Any
 
 import django_tables2 as tables
 from django.db.models import F, QuerySet
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from tracker.tables import IsoDateColumn
+from tracker.tables import EMPTY, IsoDateColumn, ListTable, iso, labels, link
 
 from .models import Agreement
 
@@ -42,7 +43,12 @@ def counterparts(agreement: Agreement) -> str:
     return "; ".join(str(p) for p in parties)
 
 
-class AgreementTable(tables.Table):
+def _labels() -> tuple[dict[str, str], dict[str, str]]:
+    """Kind and state labels in the active language."""
+    return labels(Agreement.Kind.choices), labels(Agreement.State.choices)
+
+
+class AgreementTable(ListTable):
     # Every order ends with the id, so paging neither repeats nor skips rows
     # that tie; (target date, id) is also the index the default order reads.
     title_en = tables.Column(
@@ -94,6 +100,25 @@ class AgreementTable(tables.Table):
             return queryset.order_by(date.desc(nulls_last=True), "-id"), True
         return queryset.order_by(date.asc(nulls_last=True), "id"), True
 
+    @cached_property
+    def _labels(self) -> tuple[dict[str, str], dict[str, str]]:
+        return _labels()
+
+    def cells(self, a: Agreement) -> tuple:
+        kinds, states = self._labels
+        return (
+            link(a.get_absolute_url(), a.localized("title")),
+            kinds.get(a.kind, a.kind),
+            counterparts(a),
+            state_badge(a.state, states.get(a.state, a.state)),
+            a.desk,
+            a.officer or EMPTY,
+            iso(a.target_signing_date),
+            a.target_event or EMPTY,
+            iso(a.signed_on),
+            iso(a.expires_on),
+        )
+
     def render_title_en(self, record: Agreement) -> str:
         return record.localized("title")
 
@@ -132,15 +157,17 @@ def _iso(value: Any) -> str:
 
 
 def export_rows(queryset: Any) -> Iterator[tuple]:
+    kinds, states = _labels()
+    yes, no = str(_("Yes")), str(_("No"))
     for a in queryset:
         yield (
             a.pk,
             a.title_zh,
             a.title_en,
-            a.get_kind_display(),
-            str(_("Yes")) if a.binding else str(_("No")),
+            kinds.get(a.kind, a.kind),
+            yes if a.binding else no,
             counterparts(a),
-            a.get_state_display(),
+            states.get(a.state, a.state),
             str(a.desk),
             str(a.officer) if a.officer else "",
             _iso(a.target_signing_date),

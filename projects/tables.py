@@ -5,11 +5,12 @@ from typing import Any
 
 import django_tables2 as tables
 from django.db.models import F
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from tracker.tables import IsoDateColumn
+from tracker.tables import EMPTY, IsoDateColumn, ListTable, iso, labels, link
 
 from .models import Project, Rag, Sector
 
@@ -24,7 +25,17 @@ def rag_badge(value: str | None, label: str) -> str:
     )
 
 
-class ProjectTable(tables.Table):
+# As django-tables2's BooleanColumn renders them.
+YES = format_html('<span class="true">{}</span>', "✔")
+NO = format_html('<span class="false">{}</span>', "✘")
+
+
+def _labels() -> tuple[dict[str, str], ...]:
+    """Sector, status and health labels in the active language."""
+    return labels(Sector.choices), labels(Project.Status.choices), labels(Rag.choices)
+
+
+class ProjectTable(ListTable):
     # Every order ends with the id, so paging neither repeats nor skips rows
     # that tie.
     name_en = tables.Column(
@@ -76,6 +87,28 @@ class ProjectTable(tables.Table):
         order_by = ("name_en",)
         empty_text = _("No projects match.")
         template_name = "_table.html"
+
+    @cached_property
+    def _labels(self) -> tuple[dict[str, str], ...]:
+        return _labels()
+
+    def cells(self, p: Project) -> tuple:
+        sectors, statuses, rags = self._labels
+        slippage, usd, rag = p.worst_slippage_days, p.amount_usd, p.latest_rag
+        return (
+            link(p.get_absolute_url(), p.localized()),
+            p.country,
+            sectors.get(p.sector, p.sector) or EMPTY,
+            p.desk,
+            statuses.get(p.status, p.status),
+            rag_badge(rag, rags[rag]) if rag else EMPTY,
+            EMPTY if slippage is None else slippage,
+            YES if p.is_stale else NO,
+            iso(p.latest_reported_on),
+            EMPTY if usd is None else self.render_amount_usd(usd),
+            YES if p.flagship else NO,
+            EMPTY if p.aiddata_record_id is None else p.aiddata_record_id,
+        )
 
     def render_name_en(self, record: Project) -> str:
         return record.localized()
@@ -129,9 +162,7 @@ EXPORT_HEADERS = [
 def export_rows(queryset: Any) -> Iterator[list[Any]]:
     """One list per project; labels are translated once, not once a cell."""
     chinese = (get_language() or "").startswith("zh")
-    sectors = {k: str(v) for k, v in Sector.choices}
-    statuses = {k: str(v) for k, v in Project.Status.choices}
-    rags = {k: str(v) for k, v in Rag.choices}
+    sectors, statuses, rags = _labels()
     yes, no = str(_("Yes")), str(_("No"))
 
     def name(obj: Any, field: str = "name") -> str:

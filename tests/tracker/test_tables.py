@@ -1,4 +1,6 @@
-"""The lighter row template the document and project lists render with."""
+"""The document and project lists write their body rows themselves
+(tracker.tables.ListTable): what they write must be what django-tables2's
+stock template shows."""
 
 import datetime
 import re
@@ -6,6 +8,7 @@ from unittest import mock
 
 import pytest
 from django.test import RequestFactory
+from django.utils import translation
 from django_tables2 import RequestConfig
 from django_tables2.columns.base import BoundColumn
 
@@ -37,14 +40,25 @@ def _documents(user, desk):
 
 
 def _projects(user, desk):
-    slipping = ProjectFactory(desk=desk, flagship=True, amount_usd=1_500_000)
+    slipping = ProjectFactory(
+        desk=desk, flagship=True, amount_usd=1_500_000, name_en="<b>Dam</b> & co"
+    )
     MilestoneFactory(project=slipping, forecast_date=TODAY)
     ProgressLogFactory(project=slipping, reported_on=TODAY, rag="red")
-    ProjectFactory(desk=desk, aiddata_record_id=4242)
+    ProjectFactory(desk=desk, aiddata_record_id=4242, sector="")
+    return ProjectTable(project_list(user=user, today=TODAY))
+
+
+def _no_documents(user, desk):
+    return AgreementTable(agreement_list(user=user))
+
+
+def _no_projects(user, desk):
     return ProjectTable(project_list(user=user, today=TODAY))
 
 
 TABLES = [_documents, _projects]
+EMPTY_TABLES = [_no_documents, _no_projects]
 
 
 def _rendered(table, user, template=None):
@@ -57,11 +71,25 @@ def _rendered(table, user, template=None):
     return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).replace("<td >", "<td>")
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
 @pytest.mark.parametrize("make", TABLES)
-def test_it_renders_the_same_table_as_the_stock_template(make, leader, desk):
+def test_it_renders_the_same_table_as_the_stock_template(
+    make, language, leader, desk
+):
+    table = make(leader, desk)
+    with translation.override(language):
+        light = _rendered(table, leader)
+        stock = _rendered(table, leader, template=STOCK)
+    assert light.count("<tr class=") == 2
+    assert "<b>" not in light
+    assert light == stock
+
+
+@pytest.mark.parametrize("make", EMPTY_TABLES)
+def test_an_empty_table_says_so_as_the_stock_template_does(make, leader, desk):
     table = make(leader, desk)
     light = _rendered(table, leader)
-    assert light.count("<tr class=") == 2
+    assert str(table.empty_text) in light
     assert light == _rendered(table, leader, template=STOCK)
 
 

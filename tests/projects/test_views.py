@@ -344,7 +344,7 @@ def test_it_lists_projects_with_health_in_a_fixed_number_of_queries(
 ):
     _make_projects(desk, 3)
     officer_client.get(reverse("projects:list"))
-    with django_assert_num_queries(9) as ctx:
+    with django_assert_num_queries(6) as ctx:
         response = officer_client.get(reverse("projects:list"))
     assert response.status_code == 200
     _make_projects(desk, 6)
@@ -361,7 +361,8 @@ def test_it_shows_a_project_in_a_fixed_number_of_queries(
         project=project, organization=organization, role="financier"
     )
     url = reverse("projects:detail", args=[project.pk])
-    with django_assert_num_queries(12) as ctx:
+    officer_client.get(url)  # the session's first save
+    with django_assert_num_queries(9) as ctx:
         assert officer_client.get(url).status_code == 200
     MilestoneFactory.create_batch(4, project=project)
     ProgressLogFactory.create_batch(4, project=project, author=officer)

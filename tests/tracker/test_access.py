@@ -1,4 +1,8 @@
+from unittest import mock
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import PASSWORD, UserFactory
@@ -101,7 +105,36 @@ def test_it_lets_only_desk_editors_edit_their_own_desk(
 def test_it_ends_a_session_after_the_idle_time(officer_client, settings):
     response = officer_client.get(reverse("tracker:home"))
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
-    # Every request pushes the expiry forward by the idle time, no further.
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    # A request pushes the expiry forward by the idle time, no further.
     assert cookie["max-age"] == settings.SESSION_COOKIE_AGE
     assert officer_client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
+def test_a_session_is_saved_at_most_once_a_touch_interval(officer_client, settings):
+    """Page views in quick succession do not each write the session; the
+    first after the interval does, and moves the expiry on."""
+    url, start = reverse("tracker:brief"), 1_000_000.0
+
+    def get_at(seconds):
+        clock = mock.Mock(time=mock.Mock(return_value=start + seconds))
+        with mock.patch("tracker.middleware.time", clock):
+            with CaptureQueriesContext(connection) as queries:
+                response = officer_client.get(url)
+        assert response.status_code == 200
+        saved = any(q["sql"].startswith('UPDATE "django_session"') for q in queries)
+        return response, saved
+
+    first, saved = get_at(0)
+    assert saved and settings.SESSION_COOKIE_NAME in first.cookies
+    soon, saved = get_at(settings.SESSION_TOUCH_SECONDS - 1)
+    assert not saved and settings.SESSION_COOKIE_NAME not in soon.cookies
+    later, saved = get_at(settings.SESSION_TOUCH_SECONDS)
+    assert saved
+    cookie = later.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == settings.SESSION_COOKIE_AGE
+
+
+def test_it_does_not_start_a_session_for_a_visitor(anon_client, settings):
+    response = anon_client.get(reverse("login"))
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies

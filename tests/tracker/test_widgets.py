@@ -1,6 +1,12 @@
 import datetime
+import re
 
+import pytest
 from django import forms
+from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.template.backends.jinja2 import Template as Jinja2Template
+from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 
 from tracker.widgets import DateInput, bootstrap
@@ -45,3 +51,58 @@ def test_it_answers_garbage_in_a_search_as_you_type_filter_without_an_error(
 
     response = leader_client.get(reverse("agreements:list"), {"officer": "abc"})
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("make", ["documents", "projects", "document form"])
+def test_widgets_render_through_jinja2_with_the_template_languages_markup(make, leader):
+    from agreements.filters import AgreementFilter
+    from agreements.forms import AgreementForm
+    from projects.filters import ProjectFilter
+
+    data = {"state": ["negotiating"], "signed_year": "x", "title_en": "<b>"}
+    form = {
+        "documents": lambda: AgreementFilter(data, request=_request(leader)).form,
+        "projects": lambda: ProjectFilter(data, request=_request(leader)).form,
+        "document form": lambda: AgreementForm(data, user=leader),
+    }[make]()
+    form.is_valid()
+    template_language = DjangoTemplates()
+    for field in form:
+        html = field.as_widget() + str(field.errors)
+        assert isinstance(
+            form.renderer.get_template(field.field.widget.template_name),
+            Jinja2Template,
+        )
+        form.renderer = template_language
+        expected = field.as_widget() + str(field.errors)
+        form.renderer = get_default_renderer()
+        assert _squeezed(html) == _squeezed(expected)
+
+
+@pytest.mark.django_db
+def test_the_admins_own_widgets_still_render_with_the_template_language(
+    superuser_client, officer
+):
+    """They exist for it only, and include Django's template-language ones."""
+    assert not isinstance(
+        get_default_renderer().get_template(
+            "admin/widgets/related_widget_wrapper.html"
+        ),
+        Jinja2Template,
+    )
+    response = superuser_client.get(
+        reverse("admin:tracker_user_change", args=[officer.pk])
+    )
+    assert response.status_code == 200
+    assert b'class="related-widget-wrapper"' in response.content
+
+
+def _request(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+def _squeezed(html):
+    return re.sub(r">\s+<", "><", " ".join(html.split()))

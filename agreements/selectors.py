@@ -56,9 +56,13 @@ def agreement_list(*, user: Any) -> QuerySet[Agreement]:
         .prefetch_related(
             Prefetch(
                 "parties",
+                # By id, which within a document is the default order (the
+                # side is fixed), without the default's join to documents.
                 queryset=AgreementParty.objects.filter(
                     side=AgreementParty.Side.COUNTERPART
-                ).select_related("country", "organization"),
+                )
+                .select_related("country", "organization")
+                .order_by("id"),
                 to_attr="counterparts",
             )
         )

@@ -85,6 +85,13 @@ def test_it_renders_the_same_table_as_the_stock_template(
     assert light == stock
 
 
+def test_a_documents_counterparts_are_listed_in_the_order_they_were_added(
+    leader, desk
+):
+    html = _rendered(_documents(leader, desk), leader)
+    assert "<td>Kenya; Ethiopia</td>" in html
+
+
 @pytest.mark.parametrize("make", EMPTY_TABLES)
 def test_an_empty_table_says_so_as_the_stock_template_does(make, leader, desk):
     table = make(leader, desk)

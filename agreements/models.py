@@ -320,6 +320,21 @@ class Agreement(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
                 condition=Q(state="in_force"),
                 name="agreement_in_force_notice",
             ),
+            # The few withdrawn documents, which the dashboard leaves out of
+            # documents by country, read from the index alone.
+            models.Index(
+                fields=["id"],
+                condition=Q(state="withdrawn"),
+                name="agreement_withdrawn",
+            ),
+            # Events' readiness: the state of each document targeted for one,
+            # read from the index alone (PostgreSQL).
+            models.Index(
+                fields=["target_event"],
+                include=["state", "id"],
+                condition=Q(target_event__isnull=False),
+                name="agreement_event_state",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -339,6 +339,19 @@ class Project(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["worst_slippage_days", "id"], name="project_worst_slippage"
             ),
+            # The dashboard's projects by status, health and slippage, read
+            # from the index alone (PostgreSQL) rather than from the wide rows.
+            models.Index(
+                fields=["status", "latest_rag"],
+                include=[
+                    "worst_slippage_days",
+                    "latest_reported_on",
+                    "created_at",
+                    "desk",
+                    "id",
+                ],
+                name="project_health_cover",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -532,6 +545,15 @@ class Milestone(models.Model):
                 fields=["project"],
                 include=["baseline_date", "forecast_date", "actual_date"],
                 name="milestone_project_dates",
+            ),
+            # Open milestones with the dates that make them overdue, read from
+            # the index alone (PostgreSQL): the dashboard's projects with an
+            # overdue milestone.
+            models.Index(
+                fields=["project"],
+                include=["forecast_date", "baseline_date"],
+                condition=Q(actual_date__isnull=True),
+                name="milestone_open_project",
             ),
         ]
 

@@ -60,6 +60,7 @@ __all__ = [
     "DeadlineSource",
     "Registry",
     "Schedule",
+    "Staff",
     "TransitionNotice",
     "catch_up_days",
     "daily_job",
@@ -328,3 +329,36 @@ def desk_editors(desk) -> models.QuerySet:
         is_active=True,
         groups__name__in=DESK_EDITORS,
     )
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Who is in leadership, and who may act on which desk's records (active
+    desk officers and division chiefs, members or chief of the desk:
+    ``tracker.permissions.can_edit_desk``). Read in one query (a few rows)."""
+
+    leaders: frozenset[int]
+    editors: frozenset[tuple[int, int]]  # (person, desk)
+
+    @classmethod
+    def read(cls) -> Staff:
+        rows = list(
+            get_user_model()
+            .objects.filter(
+                is_active=True, groups__name__in={*DESK_EDITORS, Role.LEADERSHIP}
+            )
+            .values_list("id", "groups__name", "desks", "desks_led")
+        )
+        editing = [row for row in rows if row[1] in DESK_EDITORS]
+        return cls(
+            leaders=frozenset(row[0] for row in rows if row[1] == Role.LEADERSHIP),
+            editors=frozenset(
+                (user_id, desk_id)
+                for user_id, _, member_of, leads in editing
+                for desk_id in (member_of, leads)
+                if desk_id is not None
+            ),
+        )
+
+    def may_act(self, user_id: int | None, desk_id: int | None) -> bool:
+        return (user_id, desk_id) in self.editors

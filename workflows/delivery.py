@@ -1,19 +1,20 @@
 """Claiming and settling e-mail deliveries (digests and notices).
 
-A delivery row is claimed with one conditional UPDATE (pending → sending); only
-the process whose UPDATE changed the row sends. A sender that dies leaves the
-row ``sending``; after the lease it may be claimed again. The one case that
-can send twice is a sender dying after the SMTP server accepted the message
-and before the row was marked sent.
+A delivery row is claimed (pending → sending) under a row lock, checked again
+once any other claimer is done with it; only the process that changed the row
+sends. A sender that dies leaves the row ``sending``; after the lease it may
+be claimed again. The one case that can send twice is a sender dying after
+the SMTP server accepted the message and before the row was marked sent.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -47,17 +48,29 @@ class Outcome:
 SKIPPED = Outcome("skipped")
 
 
-def claim(model: type[models.Model], pk: int, now: datetime.datetime) -> bool:
-    """Take the row for sending; False when it is not due or someone has it."""
-    return bool(
-        model.objects.deliverable(now, lease())
-        .filter(pk=pk)
-        .update(
+def claim(
+    model: type[models.Model], pks: Iterable[int], now: datetime.datetime
+) -> list[int]:
+    """Take the rows that are due for sending; returns the ids taken. Rows
+    not due, or that someone else has, are left alone.
+
+    The rows are locked in id order, and one being taken by another process
+    is waited for and checked again, as a conditional UPDATE would: each
+    row is taken by one process only."""
+    with transaction.atomic():
+        taken = list(
+            model.objects.deliverable(now, lease())
+            .filter(pk__in=list(pks))
+            .select_for_update()
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        model.objects.filter(pk__in=taken).update(
             status=DeliveryStatus.SENDING,
             claimed_at=now,
             attempts=F("attempts") + 1,
         )
-    )
+    return taken
 
 
 def settle_sent(model: type[models.Model], pk: int) -> Outcome:
@@ -67,8 +80,8 @@ def settle_sent(model: type[models.Model], pk: int) -> Outcome:
     return Outcome(DeliveryStatus.SENT)
 
 
-def settle_cancelled(model: type[models.Model], pk: int) -> Outcome:
-    model.objects.filter(pk=pk).update(status=DeliveryStatus.CANCELLED)
+def settle_cancelled(model: type[models.Model], pks: Iterable[int]) -> Outcome:
+    model.objects.filter(pk__in=list(pks)).update(status=DeliveryStatus.CANCELLED)
     return Outcome(DeliveryStatus.CANCELLED)
 
 

@@ -152,13 +152,13 @@ def notice_send(
 ) -> delivery.Outcome:
     """Send one notice if it is due and nobody else is sending it."""
     now = now or timezone.now()
-    if not delivery.claim(Notice, notice_id, now):
+    if not delivery.claim(Notice, [notice_id], now):
         return delivery.SKIPPED
     notice = Notice.objects.select_related(
         "recipient", "transition_log__content_type", "transition_log__by"
     ).get(pk=notice_id)
     if notice.transition_log.subject is None:
-        return delivery.settle_cancelled(Notice, notice_id)
+        return delivery.settle_cancelled(Notice, [notice_id])
     try:
         notice_compose(notice=notice, registry=registry).send()
     except Exception as exc:

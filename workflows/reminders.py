@@ -29,12 +29,20 @@ from django.db.models import Exists, F, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from tracker.models import Desk
-from tracker.permissions import DESK_EDITORS, can_edit_desk, is_leadership
+from tracker.permissions import DESK_EDITORS
 
 from . import delivery
-from .deadlines import DeadlineSource, Registry, Schedule, desk_editors, registry
+from .deadlines import (
+    DeadlineSource,
+    Registry,
+    Schedule,
+    Staff,
+    desk_editors,
+    registry,
+)
 from .models import DeliveryStatus, Digest, Mute, Reminder
 
 logger = logging.getLogger(__name__)
@@ -295,6 +303,23 @@ def digests_assign(*, today: datetime.date, now: datetime.datetime) -> None:
     )
 
 
+class DueLines:
+    """Items' due lines ("Due 9 March 2026 (in 7 days)"), each rendered once
+    per language, format, date and day: they read the same for every item
+    due that day in every digest, so a batch of digests renders each once."""
+
+    def __init__(self) -> None:
+        self._rendered: dict[tuple, str] = {}
+
+    def render(self, item: DigestItem, fmt: str) -> str:
+        key = (translation.get_language(), fmt, item.reminder.due_on, item.days)
+        if key not in self._rendered:
+            line = render_to_string(f"workflows/email/_due.{fmt}", {"item": item})
+            # Rendered from a template, as an include's output would be.
+            self._rendered[key] = mark_safe(line.strip())
+        return self._rendered[key]
+
+
 @dataclass(frozen=True)
 class DigestItem:
     reminder: Reminder
@@ -302,6 +327,7 @@ class DigestItem:
     obj: object
     url: str
     days: int  # days until due; negative when overdue
+    due_lines: DueLines
 
     @property
     def title(self) -> str:
@@ -316,55 +342,73 @@ class DigestItem:
     def days_overdue(self) -> int:
         return -self.days
 
+    @property
+    def due_text(self) -> str:
+        return self.due_lines.render(self, "txt")
 
-def may_hear(user, *, reason: str, desk_id: int | None) -> bool:
+    @property
+    def due_html(self) -> str:
+        return self.due_lines.render(self, "html")
+
+
+def may_hear(staff: Staff, user_id: int, *, reason: str, desk_id: int | None) -> bool:
     """Whether the person may still be told of a desk's record, for that
     reason: leadership while in leadership, anyone else while they may act
     on the desk's records."""
-    if not user.is_active:
-        return False
     if reason == Reason.LEADERSHIP:
-        return is_leadership(user)
-    return can_edit_desk(user, desk_id)
+        return user_id in staff.leaders
+    return staff.may_act(user_id, desk_id)
 
 
 def _load_items(
-    reminders: list[Reminder], day: datetime.date, registry: Registry, recipient
-) -> tuple[list[DigestItem], list[int]]:
-    """Items still worth sending, and the reminders that no longer are
-    (record closed, deleted, due date moved, source gone, or the recipient
-    may no longer hear of it)."""
-    by_source: dict[str, list[Reminder]] = defaultdict(list)
-    for reminder in reminders:
-        by_source[reminder.source].append(reminder)
-    items, dropped = [], []
-    for key, group in by_source.items():
+    digests: list[Digest], registry: Registry
+) -> tuple[dict[int, list[DigestItem]], list[int]]:
+    """Each digest's items still worth sending, and the reminders that no
+    longer are (record closed, deleted, due date moved, source gone, or the
+    recipient may no longer hear of it). One query per source, whatever
+    the number of digests and items."""
+    day_of = {digest.pk: digest.day for digest in digests}
+    pending = Reminder.objects.filter(
+        digest__in=day_of, status=DeliveryStatus.PENDING
+    ).order_by()
+    by_source: dict[tuple[str, datetime.date], list[Reminder]] = defaultdict(list)
+    for reminder in pending:
+        by_source[reminder.source, day_of[reminder.digest_id]].append(reminder)
+    staff = Staff.read()
+    due_lines = DueLines()
+    items: dict[int, list[DigestItem]] = {pk: [] for pk in day_of}
+    dropped = []
+    for (key, day), group in by_source.items():
         source = registry.sources.get(key)
-        if source is None:
-            dropped += [r.pk for r in group]
-            continue
-        current = source.find(day).in_bulk([r.object_id for r in group])
+        current = (
+            source.find(day).in_bulk({r.object_id for r in group}) if source else {}
+        )
         for reminder in group:
             obj = current.get(reminder.object_id)
             if (
                 obj is None
                 or obj.due_on != reminder.due_on
                 or not may_hear(
-                    recipient, reason=reminder.reason, desk_id=obj.due_desk_id
+                    staff,
+                    reminder.recipient_id,
+                    reason=reminder.reason,
+                    desk_id=obj.due_desk_id,
                 )
             ):
                 dropped.append(reminder.pk)
                 continue
-            items.append(
+            items[reminder.digest_id].append(
                 DigestItem(
                     reminder=reminder,
                     source=source,
                     obj=obj,
                     url=settings.SITE_URL + source.url(obj),
                     days=(reminder.due_on - day).days,
+                    due_lines=due_lines,
                 )
             )
-    items.sort(key=lambda item: (item.reminder.due_on, item.reminder.object_id))
+    for found in items.values():
+        found.sort(key=lambda item: (item.reminder.due_on, item.reminder.object_id))
     return items, dropped
 
 
@@ -381,34 +425,77 @@ def digest_compose(
     return email_compose(recipient=digest.recipient, template="digest", context=context)
 
 
+# Digests one sender claims and reads together. Each is still sent and
+# settled on its own; a batch is sent well within the lease even when every
+# message waits out the SMTP timeout.
+SEND_BATCH = 50
+
+
+def digests_send(
+    *,
+    digest_ids: Iterable[int],
+    now: datetime.datetime | None = None,
+    registry: Registry = registry,
+) -> list[delivery.Outcome]:
+    """Send each digest that is due and that nobody else is sending; one
+    outcome per id, in order ("skipped" for a digest not taken).
+
+    Records closed (or re-dated) since they were claimed, and records the
+    recipient may no longer hear of, are left out; with nothing left, no
+    e-mail is sent. An SMTP failure is retried later with backoff and, after
+    the last attempt, the digest and its reminders are marked failed. Each
+    digest is marked sent as soon as its e-mail is.
+    """
+    now = now or timezone.now()
+    ids = list(digest_ids)
+    outcomes: dict[int, delivery.Outcome] = {}
+    for start in range(0, len(ids), SEND_BATCH):
+        taken = delivery.claim(Digest, ids[start : start + SEND_BATCH], now)
+        if taken:
+            outcomes.update(_send_taken(taken, now, registry))
+    return [outcomes.get(pk, delivery.SKIPPED) for pk in ids]
+
+
 def digest_send(
     *,
     digest_id: int,
     now: datetime.datetime | None = None,
     registry: Registry = registry,
 ) -> delivery.Outcome:
-    """Send one digest if it is due and nobody else is sending it.
+    """Send one digest if it is due and nobody else is sending it
+    (``digests_send``)."""
+    return digests_send(digest_ids=[digest_id], now=now, registry=registry)[0]
 
-    Records closed (or re-dated) since they were claimed, and records the
-    recipient may no longer hear of, are left out; with nothing left, no
-    e-mail is sent. An SMTP failure is retried later with backoff and, after
-    the last attempt, the digest and its reminders are marked failed.
-    """
-    now = now or timezone.now()
-    if not delivery.claim(Digest, digest_id, now):
-        return delivery.SKIPPED
-    digest = Digest.objects.select_related("recipient").get(pk=digest_id)
-    reminders = list(digest.reminders.filter(status=DeliveryStatus.PENDING))
-    items, dropped = _load_items(reminders, digest.day, registry, digest.recipient)
+
+def _send_taken(
+    digest_ids: list[int], now: datetime.datetime, registry: Registry
+) -> dict[int, delivery.Outcome]:
+    digests = list(
+        Digest.objects.filter(pk__in=digest_ids)
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    items, dropped = _load_items(digests, registry)
     if dropped:
         Reminder.objects.filter(pk__in=dropped).update(status=DeliveryStatus.CANCELLED)
-    if not items:
-        return delivery.settle_cancelled(Digest, digest_id)
+    outcomes: dict[int, delivery.Outcome] = {}
+    empty = [digest.pk for digest in digests if not items[digest.pk]]
+    if empty:
+        outcomes = dict.fromkeys(empty, delivery.settle_cancelled(Digest, empty))
+    for digest in digests:
+        if items[digest.pk]:
+            outcomes[digest.pk] = _deliver(digest, items[digest.pk], now)
+    return outcomes
+
+
+def _deliver(
+    digest: Digest, items: list[DigestItem], now: datetime.datetime
+) -> delivery.Outcome:
     try:
         digest_compose(digest=digest, items=items).send()
     except Exception as exc:
-        logger.warning("event=digest_failed digest=%s error=%r", digest_id, exc)
-        outcome = delivery.settle_failed(Digest, digest_id, exc, now)
+        logger.warning("event=digest_failed digest=%s error=%r", digest.pk, exc)
+        outcome = delivery.settle_failed(Digest, digest.pk, exc, now)
         if outcome.status == DeliveryStatus.FAILED:
             digest.reminders.filter(status=DeliveryStatus.PENDING).update(
                 status=DeliveryStatus.FAILED
@@ -419,11 +506,11 @@ def digest_send(
     )
     logger.info(
         "event=digest_sent digest=%s recipient=%s items=%s",
-        digest_id,
+        digest.pk,
         digest.recipient_id,
         len(items),
     )
-    return delivery.settle_sent(Digest, digest_id)
+    return delivery.settle_sent(Digest, digest.pk)
 
 
 def digests_retry(*, digest_ids: Iterable[int]) -> int:
@@ -489,7 +576,7 @@ def reminders_run(
     deliver every digest and notice that is due.
 
     ``deliver(kind, id)`` hands one delivery ("digest" or "notice") to a
-    worker; without it they are sent here, one after the other.
+    worker; without it they are sent here, the digests a batch at a time.
     """
     from . import notices
 
@@ -501,17 +588,21 @@ def reminders_run(
     report.digests = digests_deliverable(now=now)
     notice_ids = notices.notices_deliverable(now=now)
     report.notices = len(notice_ids)
-    for kind, ids in (("digest", report.digests), ("notice", notice_ids)):
-        for pk in ids:
-            if deliver is not None:
-                deliver(kind, pk)
-                continue
-            if kind == "digest":
-                outcome = digest_send(digest_id=pk, now=now, registry=registry)
-            else:
-                outcome = notices.notice_send(notice_id=pk, now=now, registry=registry)
-            report.sent += outcome.sent
-            report.failed += outcome.status == DeliveryStatus.FAILED
+    if deliver is None:
+        outcomes = digests_send(digest_ids=report.digests, now=now, registry=registry)
+        outcomes += [
+            notices.notice_send(notice_id=pk, now=now, registry=registry)
+            for pk in notice_ids
+        ]
+        report.sent = sum(outcome.sent for outcome in outcomes)
+        report.failed = sum(
+            outcome.status == DeliveryStatus.FAILED for outcome in outcomes
+        )
+    else:
+        for pk in report.digests:
+            deliver("digest", pk)
+        for pk in notice_ids:
+            deliver("notice", pk)
     logger.info(
         "event=reminders_run today=%s jobs=%s claimed=%s digests=%s notices=%s",
         today,

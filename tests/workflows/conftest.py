@@ -5,6 +5,7 @@ import datetime
 import smtplib
 
 import pytest
+from django.core.mail.backends import locmem
 from django.db.models import F
 
 from projects.models import Project
@@ -67,3 +68,24 @@ def failing_mail(settings):
     FailingBackend.attempts = 0
     settings.EMAIL_BACKEND = "tests.workflows.conftest.FailingBackend"
     return FailingBackend
+
+
+class RefusingBackend(locmem.EmailBackend):
+    """Delivers as locmem does, except to the addresses in ``refused``."""
+
+    refused: set[str] = set()
+
+    def send_messages(self, messages):
+        for message in messages:
+            if set(message.to) & self.refused:
+                raise smtplib.SMTPRecipientsRefused(
+                    dict.fromkeys(message.to, (550, b"5.1.1 No such user"))
+                )
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def refusing_mail(settings):
+    RefusingBackend.refused = set()
+    settings.EMAIL_BACKEND = "tests.workflows.conftest.RefusingBackend"
+    return RefusingBackend

@@ -249,6 +249,31 @@ def test_it_retries_a_failing_smtp_server_with_backoff_then_fails_visibly(
     assert len(mail.outbox) == 1
 
 
+def test_each_digest_of_a_batch_is_sent_or_retried_on_its_own(
+    due_project, desk, officer, refusing_mail, monkeypatch
+):
+    monkeypatch.setattr(reminders, "SEND_BATCH", 2)
+    others = [UserFactory(role="desk_officer", desks=[desk]) for _ in range(3)]
+    people = [officer, *others]
+    for person in people:
+        due_project(7, officer=person)
+    refusing_mail.refused = {others[0].email}
+    report = _run()
+    assert (len(report.digests), report.sent, report.failed) == (4, 3, 0)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        person.email for person in people if person != others[0]
+    )
+    refused = Digest.objects.get(recipient=others[0])
+    assert (refused.status, refused.attempts) == (DeliveryStatus.PENDING, 1)
+    assert "550" in refused.last_error
+    assert Reminder.objects.get(recipient=others[0]).status == DeliveryStatus.PENDING
+    sent = Digest.objects.exclude(pk=refused.pk)
+    assert set(sent.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 1)}
+    assert not Reminder.objects.filter(digest__in=sent).exclude(
+        status=DeliveryStatus.SENT
+    )
+
+
 def test_it_sends_again_a_digest_whose_sender_died(due_project, officer):
     due_project(7)
     reminders.reminders_claim(today=TODAY)

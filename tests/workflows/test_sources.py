@@ -261,6 +261,38 @@ def test_sending_a_digest_takes_the_same_queries_for_many_items(
     assert send_queries(TODAY + datetime.timedelta(days=1)) == few
 
 
+def test_the_daily_run_costs_two_queries_per_person_however_many_items(
+    document, desk, officer
+):
+    """What is due, the records and who may hear of them are read in a fixed
+    number of queries; each person's digest adds the two writes that record
+    it sent."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(today):
+        with CaptureQueriesContext(connection) as captured:
+            report = reminders_run(today=today)
+        assert report.sent == len(report.digests)
+        return len(captured), len(report.digests)
+
+    def give_work(person, due):
+        document(officer=person, target_signing_date=due)
+        project = ProjectFactory(desk=desk, officer=person)
+        MilestoneFactory(project=project, forecast_date=due)
+
+    reminders_run(today=days(-100))  # nothing due: warms per-process caches
+    give_work(officer, days(7))
+    few, one = run(TODAY)
+    for _ in range(6):
+        person = UserFactory(role="desk_officer", desks=[desk])
+        for _ in range(3):
+            give_work(person, days(8))
+    many, six = run(days(1))
+    assert (one, six) == (1, 6)
+    assert many - few == 2 * (six - one)
+
+
 def test_send_reminders_expires_a_due_document_before_it_reminds(document, officer):
     ended = document(State.IN_FORCE, expires_on=days(-1))
     renews = document(State.IN_FORCE, expires_on=days(-1), **TACIT)

@@ -52,6 +52,9 @@ FUNNEL = (
     S.SIGNED,
     S.IN_FORCE,
 )
+INACTIVE = [
+    status for status in Project.Status if status not in Project.ACTIVE_STATUSES
+]
 EVENT_DAYS = 90
 EVENT_ROWS = 8
 
@@ -134,29 +137,37 @@ def _project_health(projects, *, today: datetime.date) -> dict[str, Any]:
     and those with an overdue milestone, as the project list's filters
     define them.
 
-    One grouped query for status, health and slippage, over the facts stored
-    on each project (its latest report and worst slippage, see
-    ``Project.STORED_FIELDS``), reading no report or milestone; one for the
-    projects with an overdue milestone."""
+    Read from the facts stored on each project (its latest report and worst
+    slippage, see ``Project.STORED_FIELDS``) in the index that covers them,
+    reading no report and no wide project row: one grouped query for the
+    active projects and one count by status for the others, each a range of
+    that index, which PostgreSQL prefers to the table even while many of its
+    pages wait for vacuum (over all projects at once it would not); and one
+    for the projects with an overdue milestone."""
     by_status: dict[str, int] = defaultdict(int)
     health = dict.fromkeys((*Rag.values, "none", "stale", "slipping"), 0)
     slippage = dict.fromkeys((key for key, *_rest in SLIPPAGE_BUCKETS), 0)
     groups = (
-        projects.annotate(stale=is_stale(today), bucket=_worst_slippage_bucket())
+        projects.active()
+        .annotate(stale=is_stale(today), bucket=_worst_slippage_bucket())
         .order_by()
         .values_list("status", "latest_rag", "stale", "bucket")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     for status, rag, stale, bucket, n in groups:
         by_status[status] += n
-        if status not in Project.ACTIVE_STATUSES:
-            continue
         health[rag or "none"] += n
         health["stale"] += n if stale else 0
         # Projects without milestones have no bucket.
         if bucket is not None:
             slippage[bucket] += n
     health["slipping"] = sum(n for key, n in slippage.items() if key != "on_time")
+    by_status.update(
+        projects.filter(status__in=INACTIVE)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("*"))
+    )
     overdue = (
         Milestone.objects.overdue(today)
         .filter(project__in=projects.active())
@@ -198,7 +209,8 @@ def dashboard_get(
         country__isnull=False,
     )
 
-    by_state = dict(agreements.order_by().values_list("state").annotate(n=Count("id")))
+    # COUNT(*), not of a column: read off the index on state alone.
+    by_state = dict(agreements.order_by().values_list("state").annotate(n=Count("*")))
     signed_per_year = sorted(
         agreements.filter(signed_on__isnull=False)
         .order_by()
@@ -310,20 +322,22 @@ def _changes(scope: Q, *, since: datetime.date) -> list[TransitionLog]:
     return logs
 
 
+def _query(params: dict[str, Any]) -> str:
+    return urlencode(
+        {key: value for key, value in params.items() if value not in (None, "")},
+        doseq=True,
+    )
+
+
 def _list_url(name: str, **fixed: Any) -> Callable[..., str]:
     """A builder of links to the list ``name`` with the filters ``fixed`` and
-    those it is called with; a list value repeats the parameter."""
+    those it is called with, after them; a list value repeats the parameter.
+    The fixed part is encoded once: the map links every partner country."""
     base = reverse(name)
+    prefix = _query(fixed)
 
     def url(**params: Any) -> str:
-        query = urlencode(
-            {
-                key: value
-                for key, value in {**fixed, **params}.items()
-                if value not in (None, "")
-            },
-            doseq=True,
-        )
+        query = "&".join(part for part in (prefix, _query(params)) if part)
         return f"{base}?{query}" if query else base
 
     return url
@@ -338,12 +352,14 @@ NOT_WITHDRAWN = [state for state in S.values if state != S.WITHDRAWN]
 def dashboard_charts(d: Dashboard) -> dict[str, Any]:
     """Every figure and chart segment with its label, value and the filtered
     list behind it, which shows exactly the records counted. The page draws
-    charts and their tables from this."""
+    the headline and every chart's table from this; its script draws the
+    charts from ``data`` alone, which the page embeds as JSON."""
     desk = d.desk.pk if d.desk else None
     docs = _list_url("agreements:list", desk=desk)
     projects = _list_url("projects:list", desk=desk)
     active = _list_url("projects:list", desk=desk, status=ACTIVE)
     events = _list_url("events:list", desk=desk, when="upcoming")
+    partner = _list_url("agreements:list", desk=desk, state=NOT_WITHDRAWN)
     status_labels = dict(Project.Status.choices)
     region_labels = dict(Region.choices)
     years = [year for year, _n in d.signed_per_year]
@@ -353,7 +369,7 @@ def dashboard_charts(d: Dashboard) -> dict[str, Any]:
             {
                 "name": (row["name_zh"] if chinese else row["name_en"]),
                 "count": row["count"],
-                "url": docs(country=row["code"], state=NOT_WITHDRAWN),
+                "url": partner(country=row["code"]),
                 "code": row["code"],
             }
             for row in d.by_country
@@ -361,37 +377,8 @@ def dashboard_charts(d: Dashboard) -> dict[str, Any]:
         key=lambda row: -row["count"],
     )
     regions = sorted({r for per_year in d.signed_by_region.values() for r in per_year})
-    return {
-        "headline": [
-            (_("In negotiation"), d.in_negotiation, docs(state="negotiating"), ""),
-            (_("Awaiting approval"), d.awaiting_approval, docs(state="approval"), ""),
-            (
-                _("Signed this year"),
-                d.signed_this_year,
-                docs(signed_year=d.today.year),
-                "",
-            ),
-            (_("In force"), d.in_force, docs(state="in_force"), ""),
-            (
-                _("Projects at risk (red)"),
-                d.health["red"],
-                active(health="red"),
-                "danger",
-            ),
-            (
-                _("Projects with overdue milestones"),
-                d.overdue_projects,
-                active(overdue="true"),
-                "warning",
-            ),
-            (
-                _("Events in 90 days"),
-                len(d.events),
-                events(starts_by=d.today + datetime.timedelta(days=EVENT_DAYS)),
-                "",
-            ),
-        ],
-        "events_url": events(starts_by=d.today + datetime.timedelta(days=EVENT_DAYS)),
+    # What the page's script draws, sent to it as JSON, and nothing more.
+    data = {
         "funnel": [
             {"label": str(label), "value": n, "url": docs(state=state)}
             for state, label, n in d.funnel
@@ -463,11 +450,45 @@ def dashboard_charts(d: Dashboard) -> dict[str, Any]:
             "counts": {row["code"]: row["count"] for row in d.by_country},
             "names": {row["code"]: row["name"] for row in countries},
             "urls": {row["code"]: row["url"] for row in countries},
-            "rows": [
-                {"label": row["name"], "value": row["count"], "url": row["url"]}
-                for row in countries
-            ],
             "numeric": _numeric_to_alpha3(),
             "label": str(_("Documents")),
         },
+    }
+    return {
+        "headline": [
+            (_("In negotiation"), d.in_negotiation, docs(state="negotiating"), ""),
+            (_("Awaiting approval"), d.awaiting_approval, docs(state="approval"), ""),
+            (
+                _("Signed this year"),
+                d.signed_this_year,
+                docs(signed_year=d.today.year),
+                "",
+            ),
+            (_("In force"), d.in_force, docs(state="in_force"), ""),
+            (
+                _("Projects at risk (red)"),
+                d.health["red"],
+                active(health="red"),
+                "danger",
+            ),
+            (
+                _("Projects with overdue milestones"),
+                d.overdue_projects,
+                active(overdue="true"),
+                "warning",
+            ),
+            (
+                _("Events in 90 days"),
+                len(d.events),
+                events(starts_by=d.today + datetime.timedelta(days=EVENT_DAYS)),
+                "",
+            ),
+        ],
+        "events_url": events(starts_by=d.today + datetime.timedelta(days=EVENT_DAYS)),
+        # The map's table, drawn by the page.
+        "countries": [
+            {"label": row["name"], "value": row["count"], "url": row["url"]}
+            for row in countries
+        ],
+        "data": data,
     }

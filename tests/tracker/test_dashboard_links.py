@@ -107,13 +107,17 @@ def portfolio(desk, other_desk):
 
 
 def figures(client, query=""):
-    """(name, value, url) of every figure and chart segment on the page."""
+    """(name, value, url) of every figure and chart segment on the page: the
+    headline and the map's table drawn by the page, the charts drawn by its
+    script from the JSON it embeds."""
     response = client.get(reverse("tracker:home") + query)
     assert response.status_code == 200
+    page = response.context["charts"]
     charts = json.loads(CHART_DATA.search(response.content.decode()).group(1))
+    assert charts == json.loads(json.dumps(page["data"]))
     found = [
         (f"headline: {label}", value, url)
-        for label, value, url, _tone in charts["headline"]
+        for label, value, url, _tone in page["headline"]
     ]
     for chart in ("funnel", "health", "status", "slippage"):
         found += [
@@ -133,10 +137,10 @@ def figures(client, query=""):
         ]
     found += [
         (f"map: {item['label']}", item["value"], item["url"])
-        for item in charts["map"]["rows"]
+        for item in page["countries"]
     ]
     assert charts["map"]["urls"] == {
-        code: next(i["url"] for i in charts["map"]["rows"] if i["label"] == name)
+        code: next(i["url"] for i in page["countries"] if i["label"] == name)
         for code, name in charts["map"]["names"].items()
     }
     return found

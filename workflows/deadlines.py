@@ -43,6 +43,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils.functional import Promise
 
 from tracker.models import Role
@@ -65,7 +66,6 @@ __all__ = [
     "catch_up_days",
     "daily_job",
     "deadline_source",
-    "desk_editors",
     "leadership_users",
     "registry",
     "transition_notice",
@@ -320,25 +320,17 @@ def leadership_users() -> models.QuerySet:
     return get_user_model().objects.filter(groups__name=Role.LEADERSHIP, is_active=True)
 
 
-def desk_editors(desk) -> models.QuerySet:
-    """Active people who may act on the records of ``desk`` (an id or an
-    OuterRef): ``tracker.permissions.can_edit_desk`` in SQL. Reminders go to
-    a record's officer only while the officer is one of them."""
-    return get_user_model().objects.filter(
-        models.Q(desks=desk) | models.Q(desks_led=desk),
-        is_active=True,
-        groups__name__in=DESK_EDITORS,
-    )
-
-
 @dataclass(frozen=True)
 class Staff:
-    """Who is in leadership, and who may act on which desk's records (active
+    """Who is in leadership, who may act on which desk's records (active
     desk officers and division chiefs, members or chief of the desk:
-    ``tracker.permissions.can_edit_desk``). Read in one query (a few rows)."""
+    ``tracker.permissions.can_edit_desk``), and each desk's chief while the
+    chief may. Read in one query (a few rows); queries over many records
+    take them as constants rather than looking them up for every record."""
 
     leaders: frozenset[int]
     editors: frozenset[tuple[int, int]]  # (person, desk)
+    chiefs: dict[int, int]  # desk → chief
 
     @classmethod
     def read(cls) -> Staff:
@@ -358,7 +350,44 @@ class Staff:
                 for desk_id in (member_of, leads)
                 if desk_id is not None
             ),
+            chiefs={
+                leads: user_id for user_id, _, _, leads in editing if leads is not None
+            },
         )
 
     def may_act(self, user_id: int | None, desk_id: int | None) -> bool:
         return (user_id, desk_id) in self.editors
+
+    def may_act_sql(self, user: str, desk: str) -> models.Case:
+        """``may_act`` for each row, from two of its fields. The user's
+        field is read once per row: it may be an expression of its own."""
+        by_desk: dict[int, list[int]] = {}
+        for user_id, desk_id in sorted(self.editors):
+            by_desk.setdefault(desk_id, []).append(user_id)
+        return models.Case(
+            *(
+                models.When(
+                    **{desk: desk_id},
+                    then=models.ExpressionWrapper(
+                        models.Q(**{f"{user}__in": user_ids}),
+                        output_field=models.BooleanField(),
+                    ),
+                )
+                for desk_id, user_ids in by_desk.items()
+            ),
+            default=models.Value(False),
+            output_field=models.BooleanField(),
+        )
+
+    def chief_sql(self, desk: str) -> models.Case:
+        """The chief of each row's desk, from its desk field (NULL: none who
+        may act)."""
+        return models.Case(
+            *(
+                models.When(**{desk: desk_id}, then=models.Value(chief_id))
+                for desk_id, chief_id in self.chiefs.items()
+            ),
+            # Typed, as a CASE of nothing but NULLs would not be.
+            default=Cast(None, models.BigIntegerField()),
+            output_field=models.BigIntegerField(),
+        )

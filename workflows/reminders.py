@@ -31,18 +31,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from tracker.models import Desk
-from tracker.permissions import DESK_EDITORS
-
 from . import delivery
-from .deadlines import (
-    DeadlineSource,
-    Registry,
-    Schedule,
-    Staff,
-    desk_editors,
-    registry,
-)
+from .deadlines import DeadlineSource, Registry, Schedule, Staff, registry
 from .models import DeliveryStatus, Digest, Mute, Reminder
 
 logger = logging.getLogger(__name__)
@@ -135,6 +125,7 @@ def _items(
     key: str,
     content_type: ContentType,
     schedule: Schedule,
+    staff: Staff,
     today: datetime.date,
     unclaimed: bool,
 ) -> models.QuerySet:
@@ -146,25 +137,17 @@ def _items(
     as an overdue item stays at the step it was last reminded at.
     """
     low, high = schedule.window(today)
-    chief = Subquery(
-        Desk.objects.filter(
-            pk=OuterRef("due_desk_id"),
-            chief__is_active=True,
-            chief__groups__name__in=DESK_EDITORS,
-        )
-        .order_by()
-        .values("chief_id")[:1]
-    )
-    officer_may_act = Exists(
-        desk_editors(OuterRef("due_desk_id")).filter(pk=OuterRef("due_officer_id"))
-    )
+    chief = staff.chief_sql("due_desk_id")
     items = (
         queryset.filter(due_on__gte=low, due_on__lte=high)
         .annotate(
             due_step=schedule.step_case(today),
             due_chief_id=chief,
             due_responsible_id=models.Case(
-                models.When(officer_may_act, then=F("due_officer_id")),
+                models.When(
+                    staff.may_act_sql("due_officer_id", "due_desk_id"),
+                    then=F("due_officer_id"),
+                ),
                 default=chief,
                 output_field=models.BigIntegerField(),
             ),
@@ -197,10 +180,9 @@ def reminders_due(
     are left out; a few rows of the ledger may still be among the rest (a
     person who muted the kind, say), which the insert ignores.
     """
-    from .deadlines import leadership_users
-
     schedules = registry.schedules()
-    leader_ids = sorted(leadership_users().values_list("id", flat=True))
+    staff = Staff.read()
+    leader_ids = sorted(staff.leaders)
     mutes = muted_keys()
     run = uuid.uuid4()
     rows = []
@@ -215,12 +197,11 @@ def reminders_due(
             key=key,
             content_type=content_type,
             schedule=schedule,
+            staff=staff,
             today=today,
             unclaimed=unclaimed,
         )
-        for pk, due_on, step, responsible_id, chief_id in items.iterator(
-            chunk_size=2000
-        ):
+        for pk, due_on, step, responsible_id, chief_id in items:
             for user_id, reason in _recipients(
                 schedule, step, responsible_id, chief_id, leader_ids
             ).items():

@@ -135,16 +135,25 @@ def test_events_with_unready_documents_go_to_the_desk_chief(document, desk, chie
     assert _due("agreements.event") == []
 
 
-def test_open_milestones_go_to_their_owner_else_the_project_officer(desk, officer):
+def test_open_milestones_go_to_their_owner_else_the_project_officer(
+    desk, officer, other_officer
+):
     owner = UserFactory(role="desk_officer", desks=[desk])
     project = ProjectFactory(desk=desk, officer=officer)
     owned = MilestoneFactory(project=project, forecast_date=days(7), owner=owner)
     unowned = MilestoneFactory(project=project, forecast_date=days(-3))
+    elsewhere = MilestoneFactory(
+        project=project, forecast_date=days(30), owner=other_officer
+    )
     MilestoneFactory(project=project, forecast_date=days(7), actual_date=days(-1))
     closed = ProjectFactory(desk=desk, officer=officer, status="completed")
     MilestoneFactory(project=closed, forecast_date=days(1))
     assert _due("projects.milestone") == sorted(
-        [(owned.pk, owner.pk, 7), (unowned.pk, officer.pk, -1)]
+        [
+            (owned.pk, owner.pk, 7),
+            (unowned.pk, officer.pk, -1),
+            (elsewhere.pk, officer.pk, 30),
+        ]
     )
 
 

@@ -155,13 +155,15 @@ def seed_scale(
     mark = phase("projects", mark)
     writer.reset_sequences(SEQUENCED)
     if connection.vendor == "postgresql":
-        # What autovacuum would have done by the time such data exists (VACUUM
-        # cannot run inside a transaction, as in tests: there only ANALYZE).
-        quote = connection.ops.quote_name
-        verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-        with connection.cursor() as cursor:
-            for model in TABLES:
-                cursor.execute(f"{verb} {quote(model._meta.db_table)}")
+        vacuum()
     phase("analyze", mark)
     timings["total"] = round(time.monotonic() - started, 2)
     return timings
+
+
+def vacuum() -> None:
+    """What autovacuum would have done by the time such data exists, for every
+    table, the small reference ones too (VACUUM cannot run inside a
+    transaction, as in tests: there only ANALYZE). PostgreSQL only."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")

@@ -117,9 +117,11 @@ def test_a_session_is_saved_at_most_once_a_touch_interval(officer_client, settin
 
     def get_at(seconds):
         clock = mock.Mock(time=mock.Mock(return_value=start + seconds))
-        with mock.patch("tracker.middleware.time", clock):
-            with CaptureQueriesContext(connection) as queries:
-                response = officer_client.get(url)
+        with (
+            mock.patch("tracker.middleware.time", clock),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            response = officer_client.get(url)
         assert response.status_code == 200
         saved = any(q["sql"].startswith('UPDATE "django_session"') for q in queries)
         return response, saved

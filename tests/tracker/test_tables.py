@@ -73,9 +73,7 @@ def _rendered(table, user, template=None):
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 @pytest.mark.parametrize("make", TABLES)
-def test_it_renders_the_same_table_as_the_stock_template(
-    make, language, leader, desk
-):
+def test_it_renders_the_same_table_as_the_stock_template(make, language, leader, desk):
     table = make(leader, desk)
     with translation.override(language):
         light = _rendered(table, leader)
@@ -85,9 +83,7 @@ def test_it_renders_the_same_table_as_the_stock_template(
     assert light == stock
 
 
-def test_a_documents_counterparts_are_listed_in_the_order_they_were_added(
-    leader, desk
-):
+def test_a_documents_counterparts_are_listed_in_the_order_they_were_added(leader, desk):
     html = _rendered(_documents(leader, desk), leader)
     assert "<td>Kenya; Ethiopia</td>" in html
 

@@ -46,9 +46,8 @@ def sweep_deliveries() -> dict:
     """Periodic: notices never written (broker was down) and retries due."""
     now = timezone.now()
     created = notices.notices_sweep(now=now)
-    sent = 0
-    for pk in reminders.digests_deliverable(now=now):
-        sent += reminders.digest_send(digest_id=pk, now=now).sent
+    digests = reminders.digests_deliverable(now=now)
+    sent = sum(o.sent for o in reminders.digests_send(digest_ids=digests, now=now))
     for pk in notices.notices_deliverable(now=now):
         sent += notices.notice_send(notice_id=pk, now=now).sent
     return {"notices_created": created, "sent": sent}

@@ -1,4 +1,5 @@
 import datetime
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from projects.models import Project
 from tests.factories import UserFactory
-from workflows import reminders
+from workflows import reminders, tasks
 from workflows.deadlines import daily_job
 from workflows.models import (
     DeliveryStatus,
@@ -272,6 +273,24 @@ def test_each_digest_of_a_batch_is_sent_or_retried_on_its_own(
     assert not Reminder.objects.filter(digest__in=sent).exclude(
         status=DeliveryStatus.SENT
     )
+
+
+def test_the_sweep_sends_the_digests_due_a_retry_in_one_pass(
+    due_project, desk, officer, refusing_mail
+):
+    other = UserFactory(role="desk_officer", desks=[desk])
+    due_project(7)
+    due_project(7, officer=other)
+    refusing_mail.refused = {officer.email, other.email}
+    report = _run()
+    assert (report.sent, len(mail.outbox)) == (0, 0)
+    refusing_mail.refused = set()
+    later = timezone.now() + datetime.timedelta(days=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        result = tasks.sweep_deliveries()
+    assert result["sent"] == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([officer.email, other.email])
+    assert set(Digest.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
 
 
 def test_it_sends_again_a_digest_whose_sender_died(due_project, officer):

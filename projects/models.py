@@ -20,8 +20,6 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import (
     Case,
-    DurationField,
-    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -112,16 +110,10 @@ def _current_date() -> Coalesce:
     return Coalesce(F("actual_date"), F("forecast_date"), F("baseline_date"))
 
 
-def _slippage() -> ExpressionWrapper:
-    """How late a milestone is: (actual, else forecast, else baseline) − baseline."""
-    return ExpressionWrapper(
-        _current_date() - F("baseline_date"), output_field=DurationField()
-    )
-
-
 def slippage_days() -> DaysBetween:
-    """``_slippage`` in whole days: what ``Project.worst_slippage_days`` is the
-    largest of, over the project's milestones."""
+    """How late a milestone is, in days: (actual, else forecast, else
+    baseline) − baseline, as ``Milestone.slippage_days``; what
+    ``Project.worst_slippage_days`` is the largest of."""
     return DaysBetween(_current_date(), F("baseline_date"))
 
 
@@ -476,9 +468,6 @@ class ProjectOrganization(models.Model):
 
 
 class MilestoneQuerySet(models.QuerySet):
-    def with_slippage(self) -> MilestoneQuerySet:
-        return self.annotate(slippage=_slippage())
-
     def open(self) -> MilestoneQuerySet:
         return self.filter(actual_date__isnull=True)
 

@@ -53,7 +53,6 @@ def project_detail_parts(*, project: Project, user: Any) -> dict[str, Any]:
     )
     milestones = list(
         Milestone.objects.filter(project=project)
-        .with_slippage()
         .select_related("owner")
         .order_by("baseline_date", "id")
     )

@@ -132,12 +132,6 @@ class ProjectTable(ListTable):
     def render_amount_usd(self, value: Any) -> str:
         return f"{value:,.0f}"
 
-    def value_name_en(self, record: Project) -> str:
-        return record.localized()
-
-    def value_latest_rag(self, value: str | None) -> str:
-        return value or ""
-
 
 EXPORT_HEADERS = [
     _("Project"),

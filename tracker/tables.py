@@ -19,9 +19,6 @@ class IsoDateColumn(tables.Column):
     def render(self, value: Any) -> str:
         return value.isoformat()
 
-    def value(self, value: Any) -> str:
-        return value.isoformat() if value else ""
-
 
 def iso(value: Any) -> str:
     """A date cell as ``IsoDateColumn`` renders it."""

@@ -25,8 +25,7 @@ class EventListView(SingleTableMixin, FilterView):
     table_class = EventTable
     filterset_class = EventFilter
     template_name = "agreements/event_list.html"
-    paginator_class = ListPaginator
-    table_pagination = {"per_page": 50}
+    table_pagination = {"paginator_class": ListPaginator, "per_page": 50}
 
     def get_queryset(self):
         return selectors.events_with_readiness(user=self.request.user)

@@ -35,6 +35,7 @@ from projects.models import (
     Project,
     Rag,
     is_stale,
+    slippage_bucket,
 )
 from workflows.models import TransitionLog
 
@@ -119,15 +120,14 @@ def _scope(user: Any, desk: Desk | None, lookup: str) -> Q:
 
 
 def _worst_slippage_bucket() -> Case:
-    """The bucket of a project's stored worst milestone slippage; None for a
-    project without milestones."""
+    """The bucket of a project's stored worst milestone slippage, as the
+    project list's ``slippage`` filter defines it; None for a project
+    without milestones."""
     return Case(
         *(
-            When(worst_slippage_days__lte=high, then=Value(key))
-            for key, _label, _low, high in SLIPPAGE_BUCKETS
-            if high is not None
+            When(slippage_bucket(key), then=Value(key))
+            for key, *_rest in SLIPPAGE_BUCKETS
         ),
-        When(worst_slippage_days__isnull=False, then=Value(SLIPPAGE_BUCKETS[-1][0])),
         output_field=CharField(),
     )
 

@@ -6,12 +6,14 @@ import json
 import re
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementParty, Event
 from projects.models import Project
 from tests.factories import (
+    DeskFactory,
     MilestoneFactory,
     ProgressLogFactory,
     ProjectFactory,
@@ -69,8 +71,29 @@ def overdue(record):
     )
 
 
+@pytest.fixture(scope="module")
+def portfolio(django_db_setup, django_db_blocker):
+    """The desks and their portfolio, built once: the tests only read them.
+    Each test runs in a savepoint of this transaction, as with
+    ``TestCase.setUpTestData``, and the whole is rolled back after the last."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        desks = DeskFactory(code="asia"), DeskFactory(code="africa")
+        _build(*desks)
+        yield desks
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def portfolio(desk, other_desk):
+def desk(portfolio, db):
+    return portfolio[0]
+
+
+@pytest.fixture
+def other_desk(portfolio, db):
+    return portfolio[1]
+
+
+def _build(desk, other_desk):
     today = timezone.localdate()
     last_year = today.replace(year=today.year - 1, month=6, day=1)
     for owner in (desk, other_desk):

@@ -73,6 +73,14 @@ def claim(
     return taken
 
 
+def release(model: type[models.Model], pks: Iterable[int]) -> None:
+    """Give back rows taken but not sent: due again at once, the attempt not
+    counted."""
+    model.objects.filter(pk__in=list(pks), status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.PENDING, attempts=F("attempts") - 1
+    )
+
+
 def settle_sent(model: type[models.Model], pk: int) -> Outcome:
     model.objects.filter(pk=pk).update(
         status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""

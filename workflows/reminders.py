@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -407,8 +408,7 @@ def digest_compose(
 
 
 # Digests one sender claims and reads together. Each is still sent and
-# settled on its own; a batch is sent well within the lease even when every
-# message waits out the SMTP timeout.
+# settled on its own.
 SEND_BATCH = 50
 
 
@@ -419,7 +419,8 @@ def digests_send(
     registry: Registry = registry,
 ) -> list[delivery.Outcome]:
     """Send each digest that is due and that nobody else is sending; one
-    outcome per id, in order ("skipped" for a digest not taken).
+    outcome per id, in order ("skipped" for a digest not taken, or given
+    back unsent when its batch ran short of the lease).
 
     Records closed (or re-dated) since they were claimed, and records the
     recipient may no longer hear of, are left out; with nothing left, no
@@ -431,9 +432,12 @@ def digests_send(
     ids = list(digest_ids)
     outcomes: dict[int, delivery.Outcome] = {}
     for start in range(0, len(ids), SEND_BATCH):
+        # The batch's leases all run from its claim: past half of them, what
+        # is left is given back unsent, before another sender may take it.
+        until = time.monotonic() + delivery.lease().total_seconds() / 2
         taken = delivery.claim(Digest, ids[start : start + SEND_BATCH], now)
         if taken:
-            outcomes.update(_send_taken(taken, now, registry))
+            outcomes.update(_send_taken(taken, now, registry, until))
     return [outcomes.get(pk, delivery.SKIPPED) for pk in ids]
 
 
@@ -449,7 +453,7 @@ def digest_send(
 
 
 def _send_taken(
-    digest_ids: list[int], now: datetime.datetime, registry: Registry
+    digest_ids: list[int], now: datetime.datetime, registry: Registry, until: float
 ) -> dict[int, delivery.Outcome]:
     digests = list(
         Digest.objects.filter(pk__in=digest_ids)
@@ -463,9 +467,16 @@ def _send_taken(
     empty = [digest.pk for digest in digests if not items[digest.pk]]
     if empty:
         outcomes = dict.fromkeys(empty, delivery.settle_cancelled(Digest, empty))
+    late = []
     for digest in digests:
-        if items[digest.pk]:
+        if not items[digest.pk]:
+            continue
+        if time.monotonic() > until:
+            late.append(digest.pk)
+        else:
             outcomes[digest.pk] = _deliver(digest, items[digest.pk], now)
+    if late:
+        delivery.release(Digest, late)
     return outcomes
 
 

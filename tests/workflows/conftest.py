@@ -5,6 +5,7 @@ import datetime
 import smtplib
 
 import pytest
+from django.conf import settings
 from django.core.mail.backends import locmem
 from django.db.models import F
 
@@ -89,3 +90,20 @@ def refusing_mail(settings):
     RefusingBackend.refused = set()
     settings.EMAIL_BACKEND = "tests.workflows.conftest.RefusingBackend"
     return RefusingBackend
+
+
+class SlowBackend(locmem.EmailBackend):
+    """Delivers as locmem does; each message takes a whole lease on ``clock``."""
+
+    clock = 0.0
+
+    def send_messages(self, messages):
+        SlowBackend.clock += settings.REMINDER_LEASE_SECONDS * len(messages)
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def slow_mail(settings):
+    SlowBackend.clock = 0.0
+    settings.EMAIL_BACKEND = "tests.workflows.conftest.SlowBackend"
+    return SlowBackend

@@ -1,4 +1,5 @@
 import datetime
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -273,6 +274,25 @@ def test_each_digest_of_a_batch_is_sent_or_retried_on_its_own(
     assert not Reminder.objects.filter(digest__in=sent).exclude(
         status=DeliveryStatus.SENT
     )
+
+
+def test_a_batch_gives_back_unsent_the_digests_it_has_no_lease_left_for(
+    due_project, desk, officer, slow_mail, monkeypatch
+):
+    monkeypatch.setattr(
+        reminders, "time", SimpleNamespace(monotonic=lambda: slow_mail.clock)
+    )
+    other = UserFactory(role="desk_officer", desks=[desk])
+    due_project(7)
+    due_project(7, officer=other)
+    report = _run()
+    assert (len(report.digests), report.sent, len(mail.outbox)) == (2, 1, 1)
+    late = Digest.objects.get(status=DeliveryStatus.PENDING)
+    assert late.attempts == 0
+    assert Reminder.objects.get(digest=late).status == DeliveryStatus.PENDING
+    # Due again at once, and sent by the next sender.
+    assert reminders.digest_send(digest_id=late.pk).sent
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([officer.email, other.email])
 
 
 def test_the_sweep_sends_the_digests_due_a_retry_in_one_pass(

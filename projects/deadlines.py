@@ -3,12 +3,12 @@
 import datetime
 
 from django.db.models import Case, DateField, F, When
-from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from workflows.deadlines import Category, Staff, deadline_source
 
-from .models import STALE_AFTER_DAYS, Milestone, Project
+from .models import STALE_AFTER_DAYS, Milestone, Project, last_heard_of
 
 
 def _milestone_title(milestone: Milestone) -> str:
@@ -55,8 +55,7 @@ def project_stale(today: datetime.date):
     is stored on the project."""
     return Project.objects.active().annotate(
         due_on=Cast(
-            Coalesce(F("latest_reported_on"), TruncDate("created_at"))
-            + datetime.timedelta(days=STALE_AFTER_DAYS),
+            last_heard_of() + datetime.timedelta(days=STALE_AFTER_DAYS),
             DateField(),
         ),
         due_officer_id=F("officer_id"),

@@ -147,16 +147,19 @@ def _before(end: datetime.date | None, start: datetime.date | None) -> bool:
     return end is not None and start is not None and end < start
 
 
+def last_heard_of() -> Coalesce:
+    """A project's latest report date, else the date it was created: what
+    staleness counts from."""
+    return Coalesce(F("latest_reported_on"), TruncDate("created_at"))
+
+
 def is_stale(today: datetime.date) -> Case:
     """Whether an active project has had no report for ``STALE_AFTER_DAYS``;
     one never reported on is stale that long after it was created."""
     stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
     return Case(
         When(
-            LessThan(
-                Coalesce(F("latest_reported_on"), TruncDate("created_at")),
-                stale_before,
-            ),
+            LessThan(last_heard_of(), stale_before),
             status__in=Project.ACTIVE_STATUSES,
             then=Value(True),
         ),

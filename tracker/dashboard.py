@@ -18,6 +18,7 @@ from django.db.models import (
     CharField,
     Count,
     Q,
+    QuerySet,
     Value,
     When,
 )
@@ -274,7 +275,9 @@ def dashboard_get(
     )
 
 
-def milestones_reached(scope: Q, *, since: datetime.date, today: datetime.date):
+def milestones_reached(
+    scope: Q, *, since: datetime.date, today: datetime.date
+) -> QuerySet[Milestone]:
     """The ten milestones in ``scope`` (a condition on their project's desk)
     reached most lately after ``since``, newest first: read off the index
     ``milestone_reached`` in its order."""

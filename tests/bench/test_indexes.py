@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from projects.selectors import project_list
 from projects.tables import ProjectTable
+from tracker.dashboard import milestones_reached
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +47,6 @@ def test_the_project_list_by_slippage_is_read_off_an_index_either_way(
 
 @pytest.mark.postgres
 def test_the_dashboards_milestones_reached_are_read_off_their_index():
-    from tracker.dashboard import milestones_reached
-
     today = datetime.date(2026, 3, 1)
     reached = milestones_reached(
         Q(), since=today - datetime.timedelta(days=7), today=today

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from agreements.models import Agreement, AgreementParty, Event
+from projects.services import milestone_rebaseline
 from tests.factories import (
     MilestoneFactory,
     ProgressLogFactory,
@@ -234,9 +235,6 @@ def test_it_links_to_every_upcoming_event_beyond_the_table(leader_client, desk):
 def test_a_rebaseline_in_the_weeks_changes_says_what_happened(
     leader, leader_client, desk
 ):
-    from projects.services import milestone_rebaseline
-    from tests.factories import MilestoneFactory, ProjectFactory
-
     milestone = MilestoneFactory(project=ProjectFactory(desk=desk))
     milestone_rebaseline(
         milestone=milestone,

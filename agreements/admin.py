@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Agreement, AgreementFile, AgreementParty, Event, NegotiationRound
+from .services import agreement_regions_refresh
 from .tables import AgreementTable, counterparts
 
 
@@ -80,6 +81,11 @@ class AgreementAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj.compute_term_dates()
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        # In the change form's transaction, after the parties inline.
+        super().save_related(request, form, formsets, change)
+        agreement_regions_refresh(agreement_ids=[form.instance.pk])
 
 
 @admin.register(Event)

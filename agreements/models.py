@@ -22,7 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from tracker.models import BilingualNameMixin, Country, Desk, Organization
+from tracker.models import (
+    BilingualNameMixin,
+    Country,
+    Desk,
+    Organization,
+    StoredFieldsMixin,
+)
 from tracker.permissions import DeskScopedQuerySet
 from workflows.permissions import desk_editor_or_leadership, leadership_only
 
@@ -120,7 +126,9 @@ class AgreementQuerySet(DeskScopedQuerySet):
         return self.filter(Q(title_en__icontains=text) | Q(title_zh__icontains=text))
 
 
-class Agreement(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
+class Agreement(
+    BilingualNameMixin, StoredFieldsMixin, ConcurrentTransitionMixin, models.Model
+):
     class Kind(models.TextChoices):
         MOU = "mou", _("Memorandum of understanding")
         FRAMEWORK = "framework", _("Framework agreement")
@@ -277,14 +285,30 @@ class Agreement(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
         choices=Relation.choices,
         blank=True,
     )
+    # The regions of its counterpart countries, distinct and sorted, joined
+    # by commas ("africa,asia"): the dashboard counts signed documents by
+    # region from the documents alone. Written only by
+    # ``agreements.services.agreement_regions_refresh``.
+    counterpart_regions = models.CharField(
+        _("counterpart regions"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Facts of its parties, stored on it: they follow the parties, never a
+    # saved instance.
+    STORED_FIELDS = ("counterpart_regions",)
 
     objects = AgreementQuerySet.as_manager()
     history = HistoricalRecords(
         verbose_name=_("historical document"),
         related_name="audit",
-        excluded_fields=["updated_at"],
+        excluded_fields=["updated_at", *STORED_FIELDS],
     )
 
     class Meta:
@@ -326,6 +350,14 @@ class Agreement(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
                 fields=["id"],
                 condition=Q(state="withdrawn"),
                 name="agreement_withdrawn",
+            ),
+            # The dashboard's signed documents per year and region, read from
+            # the index alone (PostgreSQL).
+            models.Index(
+                fields=["signed_on"],
+                include=["counterpart_regions", "desk", "id"],
+                condition=Q(signed_on__isnull=False),
+                name="agreement_signed_regions",
             ),
             # Events' readiness: the state of each document targeted for one,
             # read from the index alone (PostgreSQL).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -87,6 +88,7 @@ def agreement_create(
         )
         for party in parties:
             _party_create(agreement, by, side=AgreementParty.Side.COUNTERPART, **party)
+        agreement_regions_refresh(agreement_ids=[agreement.pk])
     return agreement
 
 
@@ -412,7 +414,9 @@ def agreement_party_save(
         setattr(party, name, value)
     party.full_clean(exclude=["agreement"])
     party._history_user = by
-    party.save()
+    with transaction.atomic():
+        party.save()
+        agreement_regions_refresh(agreement_ids=[agreement.pk])
     return party
 
 
@@ -421,7 +425,58 @@ def agreement_party_delete(*, party: AgreementParty, by: Any) -> None:
     if party.side == AgreementParty.Side.CHINESE:
         raise ValidationError(_("The Chinese side cannot be removed."))
     party._history_user = by
-    party.delete()
+    with transaction.atomic():
+        party.delete()
+        agreement_regions_refresh(agreement_ids=[party.agreement_id])
+
+
+def agreement_regions_refresh(*, agreement_ids: Iterable[int] | None = None) -> None:
+    """Store each document's ``counterpart_regions`` as its parties and their
+    countries now stand.
+
+    Call it in the transaction that changed the parties (or a country's
+    region), with the documents concerned. Their rows are locked first, in
+    the order of the id, so that of two transactions changing one document's
+    parties the later one reads them once the earlier has committed. Without
+    ``agreement_ids`` every document is refreshed, unlocked: for bulk loads."""
+    agreements = Agreement.objects.all()
+    parties = AgreementParty.objects.all()
+    with transaction.atomic():
+        if agreement_ids is not None:
+            ids = sorted(set(agreement_ids))
+            agreements = agreements.filter(pk__in=ids)
+            parties = parties.filter(agreement_id__in=ids)
+            list(agreements.select_for_update().order_by("pk").values_list("pk"))
+        counterpart_regions_store(agreements, parties)
+
+
+def counterpart_regions_store(agreements: Any, parties: Any) -> int:
+    """Write on ``agreements`` (a queryset of documents) the regions of their
+    counterpart countries among ``parties``; returns how many changed. Takes
+    querysets so that a migration can run it on its historical models."""
+    regions: dict[int, set[str]] = defaultdict(set)
+    rows = (
+        parties.filter(side="counterpart", country__isnull=False)
+        .order_by()
+        .values_list("agreement_id", "country__region")
+        .distinct()
+    )
+    for agreement_id, region in rows.iterator(chunk_size=10_000):
+        regions[agreement_id].add(region)
+    changed: dict[str, list[int]] = defaultdict(list)
+    stored = agreements.order_by().values_list("pk", "counterpart_regions")
+    for pk, value in stored.iterator(chunk_size=10_000):
+        wanted = ",".join(sorted(regions.get(pk, ())))
+        if wanted != value:
+            changed[wanted].append(pk)
+    # Few distinct values: one UPDATE per value (and per batch of ids).
+    for value, pks in changed.items():
+        for start in range(0, len(pks), 5_000):
+            batch = pks[start : start + 5_000]
+            agreements.model.objects.filter(pk__in=batch).update(
+                counterpart_regions=value
+            )
+    return sum(len(pks) for pks in changed.values())
 
 
 def agreement_file_add(

@@ -1,18 +1,17 @@
 """Milestone projects, their organisations, milestones and progress reports.
 
 Health (staleness, overdue milestones) is computed in the database by
-``ProjectQuerySet.with_health``. A project's worst milestone slippage and its
-latest progress report (RAG, date, percent) are stored on it
-(``Project.STORED_FIELDS``), so the list sorts by slippage off an index and
-the dashboard counts projects by health without reading any milestone or
-report; ``projects.services.project_slippage_refresh`` and
-``project_report_refresh`` keep them right.
+``ProjectQuerySet.with_health``. A project's worst milestone slippage, the
+date its next open milestone is due and its latest progress report (RAG,
+date, percent) are stored on it (``Project.STORED_FIELDS``), so the list sorts
+by slippage off an index and the dashboard counts projects by health without
+reading any milestone or report; ``projects.services.project_slippage_refresh``
+and ``project_report_refresh`` keep them right.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,9 +22,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -37,7 +34,13 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from tracker.models import BilingualNameMixin, Country, Desk, Organization
+from tracker.models import (
+    BilingualNameMixin,
+    Country,
+    Desk,
+    Organization,
+    StoredFieldsMixin,
+)
 from tracker.permissions import DeskScopedQuerySet
 from workflows.permissions import desk_editor_or_leadership
 
@@ -110,6 +113,11 @@ def _current_date() -> Coalesce:
     return Coalesce(F("actual_date"), F("forecast_date"), F("baseline_date"))
 
 
+def due_date() -> Coalesce:
+    """``Milestone.due_date`` in the database."""
+    return Coalesce(F("forecast_date"), F("baseline_date"))
+
+
 def slippage_days() -> DaysBetween:
     """How late a milestone is, in days: (actual, else forecast, else
     baseline) − baseline, as ``Milestone.slippage_days``; what
@@ -168,24 +176,23 @@ def is_stale(today: datetime.date) -> Case:
     )
 
 
+def has_overdue_milestone(today: datetime.date) -> Case:
+    """Whether a project has an open milestone overdue on ``today``: one whose
+    due date (``Milestone.due_date``) has passed."""
+    return Case(
+        When(next_due_on__lt=today, then=Value(True)),
+        default=Value(False),
+        output_field=models.BooleanField(),
+    )
+
+
 class ProjectQuerySet(DeskScopedQuerySet):
     def with_health(self, today: datetime.date) -> ProjectQuerySet:
         """Annotate staleness and overdue milestones; the latest report
-        (``latest_rag``, ``latest_reported_on``, ``latest_percent``) and the
-        worst slippage are stored on the project."""
+        (``latest_rag``, ``latest_reported_on``, ``latest_percent``), the
+        worst slippage and the next due date are stored on the project."""
         return self.annotate(
-            # A scalar subquery, not EXISTS: PostgreSQL may turn an EXISTS into
-            # a hashed scan of every open milestone before the page's LIMIT.
-            has_overdue_milestone=Coalesce(
-                Subquery(
-                    Milestone.objects.filter(project=OuterRef("pk"))
-                    .overdue(today)
-                    .order_by()
-                    .values(flag=Value(True))[:1],
-                    output_field=models.BooleanField(),
-                ),
-                Value(False),
-            ),
+            has_overdue_milestone=has_overdue_milestone(today),
             is_stale=is_stale(today),
         )
 
@@ -196,7 +203,9 @@ class ProjectQuerySet(DeskScopedQuerySet):
         return self.filter(status__in=Project.ACTIVE_STATUSES)
 
 
-class Project(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
+class Project(
+    BilingualNameMixin, StoredFieldsMixin, ConcurrentTransitionMixin, models.Model
+):
     class Status(models.TextChoices):
         PIPELINE = "pipeline", _("Pipeline")
         IMPLEMENTATION = "implementation", _("Implementation")
@@ -293,6 +302,10 @@ class Project(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
     worst_slippage_days = models.IntegerField(
         _("worst slippage (days)"), null=True, editable=False
     )
+    # The earliest date an open milestone is due (``Milestone.due_date``): a
+    # milestone is overdue when it has passed. None without open milestones.
+    # Written only by ``project_slippage_refresh``.
+    next_due_on = models.DateField(_("next milestone due"), null=True, editable=False)
     # The latest progress report's (by date, then id) RAG, date and percent;
     # None without reports. Written only by ``project_report_refresh``.
     # No choices: the list and its exports label the value themselves.
@@ -310,6 +323,7 @@ class Project(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
     # those records, never a saved instance.
     STORED_FIELDS = (
         "worst_slippage_days",
+        "next_due_on",
         "latest_rag",
         "latest_reported_on",
         "latest_percent",
@@ -340,6 +354,7 @@ class Project(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
                 fields=["status", "latest_rag"],
                 include=[
                     "worst_slippage_days",
+                    "next_due_on",
                     "latest_reported_on",
                     "created_at",
                     "desk",
@@ -351,21 +366,6 @@ class Project(BilingualNameMixin, ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return self.localized()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # The stored facts follow the milestones and reports, not this
-        # instance: saving a project read before they changed must not write
-        # back the values it was read with.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            deferred = self.get_deferred_fields()
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key
-                and field.attname not in deferred
-                and field.name not in self.STORED_FIELDS
-            ]
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.pk])
@@ -474,13 +474,6 @@ class MilestoneQuerySet(models.QuerySet):
     def open(self) -> MilestoneQuerySet:
         return self.filter(actual_date__isnull=True)
 
-    def overdue(self, today: datetime.date) -> MilestoneQuerySet:
-        """Not reached, and the current estimate (or the baseline) has passed."""
-        return self.open().filter(
-            Q(forecast_date__lt=today)
-            | Q(forecast_date__isnull=True, baseline_date__lt=today)
-        )
-
 
 class Milestone(models.Model):
     project = models.ForeignKey(
@@ -538,15 +531,6 @@ class Milestone(models.Model):
                 include=["baseline_date", "forecast_date", "actual_date"],
                 name="milestone_project_dates",
             ),
-            # Open milestones with the dates that make them overdue, read from
-            # the index alone (PostgreSQL): the dashboard's projects with an
-            # overdue milestone.
-            models.Index(
-                fields=["project"],
-                include=["forecast_date", "baseline_date"],
-                condition=Q(actual_date__isnull=True),
-                name="milestone_open_project",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -555,6 +539,11 @@ class Milestone(models.Model):
     @property
     def current_date(self) -> datetime.date:
         return self.actual_date or self.forecast_date or self.baseline_date
+
+    @property
+    def due_date(self) -> datetime.date:
+        """When it is now expected: the forecast, else the baseline."""
+        return self.forecast_date or self.baseline_date
 
     @property
     def slippage_days(self) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery, Value
+from django.db.models import Max, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Lower, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from .models import (
     ProgressLog,
     Project,
     ProjectOrganization,
+    due_date,
     slippage_days,
 )
 from .permissions import can_rebaseline
@@ -161,22 +162,29 @@ def project_remove_organization(*, link: ProjectOrganization, by: Any) -> None:
 
 
 def project_slippage_refresh(*, project_ids: Iterable[int] | None = None) -> None:
-    """Store each project's worst slippage as its milestones now stand: the
-    largest ``Milestone.slippage_days``, or None without milestones.
+    """Store each project's worst slippage and next due date as its milestones
+    now stand: the largest ``Milestone.slippage_days``, or None without
+    milestones; the earliest ``Milestone.due_date`` of the open ones, or None.
 
     Call it in the transaction that changed the milestones, with the projects
     they are (or were) on. Their rows are locked first, so that of two
     transactions changing one project's milestones the later one computes
     once the earlier has committed, and counts its changes. Without
     ``project_ids`` every project is refreshed, unlocked: for bulk loads."""
+    milestones = Milestone.objects.filter(project=OuterRef("pk")).order_by()
     worst = (
-        Milestone.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
+        milestones.values("project")
         .annotate(worst=Max(slippage_days()))
         .values("worst")
     )
-    _stored_refresh(project_ids, worst_slippage_days=Subquery(worst))
+    next_due = (
+        milestones.open().values("project").annotate(due=Min(due_date())).values("due")
+    )
+    _stored_refresh(
+        project_ids,
+        worst_slippage_days=Subquery(worst),
+        next_due_on=Subquery(next_due),
+    )
 
 
 def project_report_refresh(*, project_ids: Iterable[int] | None = None) -> None:

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from agreements.services import agreement_regions_refresh
+
 from .models import Country, Desk, DeskRegion, Organization, User
 
 
@@ -28,6 +30,17 @@ class CountryAdmin(admin.ModelAdmin):
     list_display = ("code", "name_en", "name_zh", "region", "bri_joined_on")
     list_filter = ("region",)
     search_fields = ("code", "name_en", "name_zh")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "region" in form.changed_data:
+            # Documents store their counterparts' regions; in the change
+            # form's transaction.
+            agreement_regions_refresh(
+                agreement_ids=obj.agreement_parties.values_list(
+                    "agreement_id", flat=True
+                )
+            )
 
 
 @admin.register(Organization)

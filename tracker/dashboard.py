@@ -35,6 +35,7 @@ from projects.models import (
     ProgressLog,
     Project,
     Rag,
+    has_overdue_milestone,
     is_stale,
     slippage_bucket,
 )
@@ -134,31 +135,36 @@ def _worst_slippage_bucket() -> Case:
 
 
 def _project_health(projects, *, today: datetime.date) -> dict[str, Any]:
-    """Projects by status; active projects by health and by worst slippage,
-    and those with an overdue milestone, as the project list's filters
-    define them.
+    """Projects by status; active projects by health, by worst slippage and
+    with an overdue milestone, as the project list's filters define them.
 
-    Read from the facts stored on each project (its latest report and worst
-    slippage, see ``Project.STORED_FIELDS``) in the index that covers them,
-    reading no report and no wide project row: one grouped query for the
-    active projects and one count by status for the others, each a range of
-    that index, which PostgreSQL prefers to the table even while many of its
-    pages wait for vacuum (over all projects at once it would not); and one
-    for the projects with an overdue milestone."""
+    Read from the facts stored on each project (its latest report, worst
+    slippage and next due date, see ``Project.STORED_FIELDS``) in the index
+    that covers them, reading no milestone, no report and no wide project
+    row: one grouped query for the active projects and one count by status
+    for the others, each a range of that index, which PostgreSQL prefers to
+    the table even while many of its pages wait for vacuum (over all projects
+    at once it would not)."""
     by_status: dict[str, int] = defaultdict(int)
     health = dict.fromkeys((*Rag.values, "none", "stale", "slipping"), 0)
     slippage = dict.fromkeys((key for key, *_rest in SLIPPAGE_BUCKETS), 0)
+    overdue = 0
     groups = (
         projects.active()
-        .annotate(stale=is_stale(today), bucket=_worst_slippage_bucket())
+        .annotate(
+            stale=is_stale(today),
+            bucket=_worst_slippage_bucket(),
+            overdue=has_overdue_milestone(today),
+        )
         .order_by()
-        .values_list("status", "latest_rag", "stale", "bucket")
+        .values_list("status", "latest_rag", "stale", "bucket", "overdue")
         .annotate(n=Count("*"))
     )
-    for status, rag, stale, bucket, n in groups:
+    for status, rag, stale, bucket, late, n in groups:
         by_status[status] += n
         health[rag or "none"] += n
         health["stale"] += n if stale else 0
+        overdue += n if late else 0
         # Projects without milestones have no bucket.
         if bucket is not None:
             slippage[bucket] += n
@@ -168,11 +174,6 @@ def _project_health(projects, *, today: datetime.date) -> dict[str, Any]:
         .order_by()
         .values_list("status")
         .annotate(n=Count("*"))
-    )
-    overdue = (
-        Milestone.objects.overdue(today)
-        .filter(project__in=projects.active())
-        .aggregate(n=Count("project", distinct=True))["n"]
     )
     return {
         "projects_by_status": dict(by_status),
@@ -212,23 +213,23 @@ def dashboard_get(
 
     # COUNT(*), not of a column: read off the index on state alone.
     by_state = dict(agreements.order_by().values_list("state").annotate(n=Count("*")))
-    signed_per_year = sorted(
+    # Signed documents per year and per year and region, from the documents
+    # alone (each stores its counterparts' regions): one row per year and set
+    # of regions.
+    per_year: dict[int, int] = defaultdict(int)
+    by_region: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    signed = (
         agreements.filter(signed_on__isnull=False)
         .order_by()
         .annotate(year=ExtractYear("signed_on"))
-        .values_list("year")
-        .annotate(n=Count("id"))
+        .values_list("year", "counterpart_regions")
+        .annotate(n=Count("*"))
     )
-    by_region: dict[int, dict[str, int]] = defaultdict(dict)
-    region_rows = (
-        parties.filter(agreement__signed_on__isnull=False)
-        .order_by()
-        .annotate(year=ExtractYear("agreement__signed_on"))
-        .values_list("year", "country__region")
-        .annotate(n=Count("agreement_id", distinct=True))
-    )
-    for year, region, n in region_rows:
-        by_region[year][region] = n
+    for year, regions, n in signed:
+        per_year[year] += n
+        for region in filter(None, regions.split(",")):
+            by_region[year][region] += n
+    signed_per_year = sorted(per_year.items())
 
     week_start = today - datetime.timedelta(days=7)
     return Dashboard(
@@ -237,7 +238,7 @@ def dashboard_get(
         by_state=by_state,
         signed_this_year=dict(signed_per_year).get(today.year, 0),
         signed_per_year=signed_per_year,
-        signed_by_region=dict(by_region),
+        signed_by_region={year: dict(n) for year, n in by_region.items()},
         # Leaving out the few withdrawn documents, rather than joining every
         # document to check its state, halves the time.
         by_country=_by_country(

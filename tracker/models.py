@@ -1,4 +1,5 @@
 import secrets
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -38,6 +39,27 @@ class BilingualNameMixin:
         if (get_language() or "").startswith("zh"):
             return zh or en
         return en or zh
+
+
+class StoredFieldsMixin:
+    """Fields that follow other records (``STORED_FIELDS``) and are written
+    only by the service that refreshes them, never by saving an instance: an
+    instance read before those records changed must not write back the
+    values it was read with."""
+
+    STORED_FIELDS: tuple[str, ...] = ()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname not in deferred
+                and field.name not in self.STORED_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
 
 class User(AbstractUser):

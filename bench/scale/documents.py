@@ -95,11 +95,16 @@ AGREEMENT_FIELDS = (
     "officer_id", "state", "target_signing_date", "target_event_id", "signed_on",
     "signing_place", "enters_on_signature", "effective_on", "duration_years",
     "renewal", "renewal_years", "notice_months", "renewed_until", "expires_on",
-    "notice_deadline", "parent_id", "parent_relation", "created_at", "updated_at",
+    "notice_deadline", "parent_id", "parent_relation", "counterpart_regions",
+    "created_at", "updated_at",
 )  # fmt: skip
-# What the history table keeps (all but updated_at) and its own columns.
+# What the history table keeps of a document (all but updated_at and the
+# stored regions), and then its own columns.
+HISTORY_KEPT = tuple(
+    f for f in AGREEMENT_FIELDS if f not in ("updated_at", "counterpart_regions")
+)
 HISTORY_FIELDS = (
-    *(f for f in AGREEMENT_FIELDS if f != "updated_at"),
+    *HISTORY_KEPT,
     "history_date", "history_change_reason", "history_type", "history_user_id",
     "history_relation_id",
 )  # fmt: skip
@@ -292,6 +297,8 @@ class _DocumentMaker:
             "signing_place": "",
             "parent_id": None,
             "parent_relation": "",
+            # As agreements.services.agreement_regions_refresh stores them.
+            "counterpart_regions": ",".join(sorted({c[3] for c in picked})),
         }
         _clear_term(row)
         transitions = list(PATHS[state])
@@ -578,14 +585,13 @@ def _logs(docs: list[Doc], content_type: int, start: int) -> Iterator[tuple]:
 def _history(docs: list[Doc]) -> Iterator[tuple]:
     """A creation record (drafting, unsigned) and one record per transition;
     the signature's fields appear with the signing."""
-    fields = [f for f in AGREEMENT_FIELDS if f != "updated_at"]
     for doc in docs:
         row = doc.row
         current = dict(row, state=S.DRAFTING)
         for name in SIGNATURE_FIELDS:
             current[name] = None if name != "signing_place" else ""
         yield (
-            *(current[f] for f in fields),
+            *(current[f] for f in HISTORY_KEPT),
             row["created_at"], None, "+", doc.row["officer_id"], row["id"],
         )  # fmt: skip
         for name, _source, target, moment, by, _comment in doc.path:
@@ -593,4 +599,11 @@ def _history(docs: list[Doc]) -> Iterator[tuple]:
             if name == "sign":
                 for key in SIGNATURE_FIELDS:
                     current[key] = row[key]
-            yield (*(current[f] for f in fields), moment, None, "~", by, row["id"])
+            yield (
+                *(current[f] for f in HISTORY_KEPT),
+                moment,
+                None,
+                "~",
+                by,
+                row["id"],
+            )

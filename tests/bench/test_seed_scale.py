@@ -6,10 +6,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from agreements.models import Agreement, AgreementParty, NegotiationRound
+from agreements.services import counterpart_regions_store
 from projects.models import Milestone, ProgressLog, Project
 from tests.projects.latest_report import from_scratch as report_from_scratch
 from tests.projects.latest_report import stored as report_stored
-from tests.projects.slippage import worst_from_scratch, worst_stored
+from tests.projects.slippage import (
+    next_due_from_scratch,
+    next_due_stored,
+    worst_from_scratch,
+    worst_stored,
+)
 from workflows.models import TransitionLog
 
 ANCHOR = "2026-03-02"
@@ -104,6 +110,9 @@ def test_it_stores_each_projects_worst_slippage():
     stored = worst_stored()
     assert stored == worst_from_scratch()
     assert any(value and value > 0 for value in stored.values())
+    due = next_due_stored()
+    assert due == next_due_from_scratch()
+    assert None in due.values() and len(set(due.values())) > 2
 
 
 @pytest.mark.django_db
@@ -112,3 +121,15 @@ def test_it_stores_each_projects_latest_report():
     latest = report_stored()
     assert latest == report_from_scratch()
     assert any(rag for rag, _on, _percent in latest.values())
+
+
+@pytest.mark.django_db
+def test_it_stores_each_documents_counterpart_regions():
+    seed()
+    stored = dict(Agreement.objects.values_list("pk", "counterpart_regions"))
+    assert (
+        counterpart_regions_store(Agreement.objects.all(), AgreementParty.objects.all())
+        == 0
+    )
+    assert "," in "".join(stored.values()), "some document has two regions"
+    assert "" in stored.values(), "and some only organisations"

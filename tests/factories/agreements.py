@@ -3,6 +3,7 @@ import datetime
 import factory
 
 from agreements.models import Agreement, AgreementParty, Event, NegotiationRound
+from agreements.services import agreement_regions_refresh
 
 from .tracker import DeskFactory, OrganizationFactory, UserFactory, country
 
@@ -75,6 +76,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
                 signing_agency=OrganizationFactory(),
                 signatory_name="Minister",
             )
+        agreement_regions_refresh(agreement_ids=[self.pk])
 
 
 class AgreementPartyFactory(factory.django.DjangoModelFactory):
@@ -84,6 +86,12 @@ class AgreementPartyFactory(factory.django.DjangoModelFactory):
     agreement = factory.SubFactory(AgreementFactory, parties=False)
     side = AgreementParty.Side.COUNTERPART
     country = factory.LazyFunction(lambda: country("KEN"))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        party = super()._create(model_class, *args, **kwargs)
+        agreement_regions_refresh(agreement_ids=[party.agreement_id])
+        return party
 
 
 class NegotiationRoundFactory(factory.django.DjangoModelFactory):

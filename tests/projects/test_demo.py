@@ -3,7 +3,12 @@ from django.utils import timezone
 
 from projects import demo
 from projects.models import Milestone, ProgressLog, Project
-from tests.projects.slippage import worst_from_scratch, worst_stored
+from tests.projects.slippage import (
+    next_due_from_scratch,
+    next_due_stored,
+    worst_from_scratch,
+    worst_stored,
+)
 from tracker import demo as tracker_demo
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +35,7 @@ def test_it_seeds_meaningful_demo_projects_idempotently():
     assert any(p.is_stale for p in flagships)
     assert any((p.worst_slippage_days or 0) > 0 for p in flagships)
     assert worst_stored() == worst_from_scratch()
+    assert next_due_stored() == next_due_from_scratch()
     assert any(p.has_overdue_milestone for p in flagships)
     for code in ("asia", "africa", "europe"):
         assert flagships.filter(desk__code=code).exists(), code

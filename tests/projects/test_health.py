@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from projects.models import Milestone, Project, Rag, slippage_days
+from projects.services import milestone_update
 from tests.factories import MilestoneFactory, ProgressLogFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,24 +91,31 @@ def test_it_does_not_call_closed_projects_stale(desk):
     assert _health(project).is_stale is False
 
 
-def test_it_flags_overdue_milestones(desk):
-    project = ProjectFactory(desk=desk)
-    MilestoneFactory(
+def test_it_flags_overdue_milestones(desk, officer):
+    project = ProjectFactory(desk=desk, officer=officer)
+    milestone = MilestoneFactory(
         project=project,
         baseline_date=datetime.date(2026, 5, 1),
         forecast_date=datetime.date(2026, 5, 31),
     )
     assert _health(project).has_overdue_milestone is True
-    Milestone.objects.update(actual_date=datetime.date(2026, 5, 30))
+    # Due on the day itself is not overdue yet.
+    on_the_day = Project.objects.with_health(datetime.date(2026, 5, 31))
+    assert on_the_day.get(pk=project.pk).has_overdue_milestone is False
+    milestone_update(
+        milestone=milestone,
+        by=officer,
+        title=milestone.title,
+        forecast_date=milestone.forecast_date,
+        actual_date=datetime.date(2026, 5, 30),
+    )
     assert _health(project).has_overdue_milestone is False
 
 
-def test_it_looks_for_an_overdue_milestone_without_sorting_them():
+def test_it_reads_no_milestone_for_overdue_ones():
+    # The next due date is stored on the project.
     sql = str(Project.objects.with_health(TODAY).order_by().query)
-    milestones = sql[sql.index('FROM "projects_milestone"') :]
-    # The subquery stops at the first overdue milestone, in any order.
-    subquery = milestones[: milestones.index("LIMIT 1")]
-    assert "ORDER BY" not in subquery, subquery
+    assert "projects_milestone" not in sql, sql
 
 
 def test_it_leaves_health_empty_without_milestones_or_logs(desk):

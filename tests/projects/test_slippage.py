@@ -20,7 +20,12 @@ from tests.factories import (
 from tests.projects.at_once import two_writes_at_once
 from tests.projects.changes import AdminChanges
 from tests.projects.migrating import migrate_back, migrate_forward
-from tests.projects.slippage import worst_from_scratch, worst_stored
+from tests.projects.slippage import (
+    next_due_from_scratch,
+    next_due_stored,
+    worst_from_scratch,
+    worst_stored,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -143,15 +148,19 @@ def test_it_keeps_the_stored_worst_slippage_right_through_any_changes(
     changes = RandomChanges(
         seed, desk=desk, officer=officer, leader=leader, admin_client=superuser_client
     )
-    done, seen = set(), set()
+    done, seen, due_seen = set(), set(), set()
     for step in range(60):
         done.add(changes.step())
         stored = worst_stored()
         assert stored == worst_from_scratch(), f"step {step}: {done}"
+        assert next_due_stored() == next_due_from_scratch(), f"step {step}: {done}"
         seen.update(stored.values())
+        due_seen.update(next_due_stored().values())
     assert len(done) == 10
     # Projects without milestones, early and late ones came by.
     assert None in seen and min(seen - {None}) < 0 < max(seen - {None})
+    # And projects with open milestones and without.
+    assert None in due_seen and len(due_seen) > 2
 
 
 def test_it_is_the_worst_of_the_milestones_and_counts_reached_ones(desk, officer):
@@ -208,6 +217,7 @@ def test_saving_a_project_read_earlier_keeps_the_facts_stored_on_it(
     assert saved == {
         **expected,
         "worst_slippage_days": 12,
+        "next_due_on": DAY + datetime.timedelta(12),
         "latest_rag": "red",
         "latest_reported_on": DAY,
         "latest_percent": 7,
@@ -289,6 +299,10 @@ def test_the_migration_fills_the_worst_slippage_of_existing_projects():
     assert worst_stored() == worst_from_scratch()
     stored = dict(Project.objects.values_list("name_en", "worst_slippage_days"))
     assert stored == {"late": 45, "early": -7, "reached": 20, "none": None}
+    # And the next due date of the open ones (migration 0013).
+    assert next_due_stored() == next_due_from_scratch()
+    due = dict(Project.objects.values_list("name_en", "next_due_on"))
+    assert due == {"late": _on(-3), "early": _on(93), "reached": None, "none": None}
 
     # Backwards it empties the column; forwards again, fills it again.
     old_project = migrate_back(BEFORE_FILL).get_model("projects", "Project")
@@ -318,3 +332,4 @@ def test_of_two_milestones_added_at_once_the_later_refresh_counts_both(desk):
         add, lambda: services.project_slippage_refresh(project_ids=[project.pk])
     )
     assert worst_stored() == worst_from_scratch() == {project.pk: 50}
+    assert next_due_stored() == {project.pk: DAY + datetime.timedelta(10)}

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementParty, Event
+from agreements.services import agreement_regions_refresh
 from projects.models import Project
 from tests.factories import (
     DeskFactory,
@@ -38,6 +39,7 @@ def document(desk, state, *partners, signed_on=None):
             side=AgreementParty.Side.COUNTERPART,
             country=country(partner),
         )
+    agreement_regions_refresh(agreement_ids=[agreement.pk])
     return agreement
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -489,10 +490,29 @@ def dashboard_charts(d: Dashboard) -> dict[str, Any]:
             ),
         ],
         "events_url": events(starts_by=d.today + datetime.timedelta(days=EVENT_DAYS)),
-        # The map's table, drawn by the page.
-        "countries": [
-            {"label": row["name"], "value": row["count"], "url": row["url"]}
-            for row in countries
-        ],
+        # Each chart's table, the map's included, drawn by the page.
+        "tables": {
+            "funnel": _table_rows(data["funnel"]),
+            "signed": _table_rows(data["signed"]["total"]),
+            "countries": _table_rows(
+                {"label": row["name"], "value": row["count"], "url": row["url"]}
+                for row in countries
+            ),
+            "health": _table_rows(data["health"]),
+            "status": _table_rows(data["status"]),
+            "slippage": _table_rows(data["slippage"]),
+        },
         "data": data,
     }
+
+
+def _table_rows(items: Iterable[dict[str, Any]]) -> str:
+    """A chart's table body: each segment's label, linked to the list behind
+    it, and its value. Written in one call rather than a template loop: the
+    map's table has a row per partner country."""
+    rows = format_html_join(
+        "",
+        '<tr><td><a href="{}">{}</a></td><td class="text-end">{}</td></tr>',
+        ((item["url"], item["label"], item["value"]) for item in items),
+    )
+    return rows or format_html('<tr><td colspan="2">{}</td></tr>', _("None yet."))

@@ -234,6 +234,18 @@ def test_it_links_to_every_upcoming_event_beyond_the_table(leader_client, desk):
     assert f"/events/?when=upcoming&amp;starts_by={starts_by}" in body
 
 
+@pytest.mark.parametrize("language, none", [("en", "None yet."), ("zh-hans", "暂无。")])
+def test_an_empty_chart_table_says_so(leader, leader_client, language, none):
+    leader.language = language
+    leader.save(update_fields=["language"])
+    body = leader_client.get(reverse("tracker:home")).content.decode()
+    # No document yet: no year signed and no partner country on the map.
+    for section in ("signed-title", "map-title"):
+        table = body[body.index(f'id="{section}"') :]
+        table = table[: table.index("</table>")]
+        assert f'<tr><td colspan="2">{none}</td></tr>' in table, section
+
+
 def test_a_rebaseline_in_the_weeks_changes_says_what_happened(
     leader, leader_client, desk
 ):

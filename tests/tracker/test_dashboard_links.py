@@ -2,6 +2,7 @@
 records it counts: follow each link and count the rows."""
 
 import datetime
+import html
 import json
 import re
 
@@ -24,6 +25,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 S = Agreement.State
 P = Project.Status
+TABLE_ROW = re.compile(
+    r'<tr><td><a href="([^"]*)">([^<]*)</a></td><td class="text-end">(\d+)</td></tr>'
+)
 CHART_DATA = re.compile(
     r'<script id="chart-data" type="application/json">(.*?)</script>', re.S
 )
@@ -137,8 +141,9 @@ def figures(client, query=""):
     script from the JSON it embeds."""
     response = client.get(reverse("tracker:home") + query)
     assert response.status_code == 200
+    body = response.content.decode()
     page = response.context["charts"]
-    charts = json.loads(CHART_DATA.search(response.content.decode()).group(1))
+    charts = json.loads(CHART_DATA.search(body).group(1))
     assert charts == json.loads(json.dumps(page["data"]))
     found = [
         (f"headline: {label}", value, url)
@@ -160,15 +165,18 @@ def figures(client, query=""):
                 charts["signed"]["years"], series["data"], strict=True
             )
         ]
-    found += [
-        (f"map: {item['label']}", item["value"], item["url"])
-        for item in page["countries"]
+    # The map's table: a row per country the map colours, with its link.
+    section = body[body.index('id="map-title"') : body.index('id="health-title"')]
+    table = [
+        (f"map: {html.unescape(name)}", int(value), html.unescape(url))
+        for url, name, value in TABLE_ROW.findall(section)
     ]
-    assert charts["map"]["urls"] == {
-        code: next(i["url"] for i in page["countries"] if i["label"] == name)
-        for code, name in charts["map"]["names"].items()
-    }
-    return found
+    world = charts["map"]
+    assert sorted(table) == sorted(
+        (f"map: {world['names'][code]}", n, world["urls"][code])
+        for code, n in world["counts"].items()
+    )
+    return found + table
 
 
 def rows_shown(client, url: str) -> int:

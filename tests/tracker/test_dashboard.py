@@ -284,7 +284,7 @@ def test_it_sends_its_script_only_what_the_charts_draw(portfolio, leader_client)
 COVERED = {
     'SELECT "agreements_agreement"."state"': ["agreements_agreement_state"],
     'SELECT EXTRACT(YEAR FROM "agreements_agreement"."signed_on") AS "year", '
-    '"agreements_agreement"."counterpart_regions"': ["agreement_signed_regions"],
+    '"agreements_agreement"."counterpart_regions"': ["agreement_signed_year_regions"],
     'SELECT "agreements_agreementparty"."country_id"': [
         "party_counterpart_country",
         "agreement_withdrawn",

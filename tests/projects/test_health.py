@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from projects.models import Milestone, Project, Rag, slippage_days
 from projects.services import milestone_update
@@ -75,7 +76,8 @@ def test_it_marks_a_project_stale_after_30_days_without_a_log(desk):
 
 def test_it_counts_a_never_reported_project_stale_30_days_after_creation(desk):
     project = ProjectFactory(desk=desk)
-    created = project.created_at.date()
+    # The day it was created where the desk works (TIME_ZONE), not in UTC.
+    created = timezone.localtime(project.created_at).date()
     fresh = Project.objects.with_health(created + datetime.timedelta(days=30))
     old = Project.objects.with_health(created + datetime.timedelta(days=31))
     assert fresh.get(pk=project.pk).is_stale is False

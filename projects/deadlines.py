@@ -3,12 +3,12 @@
 import datetime
 
 from django.db.models import Case, DateField, F, When
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from workflows.deadlines import Category, Staff, deadline_source
 
-from .models import STALE_AFTER_DAYS, Milestone, Project, last_heard_of
+from .models import STALE_AFTER_DAYS, Milestone, Project, due_date, last_heard_of
 
 
 def _milestone_title(milestone: Milestone) -> str:
@@ -33,7 +33,7 @@ def milestone_forecast(today: datetime.date):
         .filter(project__status__in=Project.ACTIVE_STATUSES)
         .select_related("project")
         .annotate(
-            due_on=Coalesce("forecast_date", "baseline_date"),
+            due_on=due_date(),
             due_officer_id=Case(
                 When(owner_on_desk, then=F("owner_id")),
                 default=F("project__officer_id"),

@@ -114,7 +114,8 @@ def _current_date() -> Coalesce:
 
 
 def due_date() -> Coalesce:
-    """``Milestone.due_date`` in the database."""
+    """``Milestone.due_date`` in the database: when its reminders fall due,
+    and past which an open milestone is overdue."""
     return Coalesce(F("forecast_date"), F("baseline_date"))
 
 
